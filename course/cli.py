@@ -1,0 +1,49 @@
+"""The ``course`` command: list, run, lab, release, grade and book.
+
+Each sub-command lives in its own module, which adds its parser through ``register``.
+Errors the user can fix (``CourseError``) are printed as one clear line with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from course import __version__
+from course.errors import CourseError
+
+#: modules that define a sub-command, in the order ``course --help`` lists them
+COMMAND_MODULES = ("listing", "runner", "workspace", "release", "grading", "book")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(
+        prog="course",
+        description="Deep-learning fundamentals: lessons, workspace, homework and book.",
+    )
+    parser.add_argument("--version", action="version", version=f"course {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"course.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``course`` command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CourseError as exc:
+        print(f"course {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"course {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

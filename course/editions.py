@@ -1,0 +1,111 @@
+"""Editions of a lesson notebook: the instructor source and what a learner receives.
+
+Exercise cells use nbgrader's markup. A solution cell holds its answer between
+``### BEGIN SOLUTION`` and ``### END SOLUTION``; a test cell may hold stricter cases between
+``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``. A learner's edition replaces each
+answer with a stub, drops every hidden test and clears all outputs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import nbformat
+
+from course.errors import CourseError
+
+#: what replaces a code answer, as nbgrader writes it
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+#: what replaces a written answer in a markdown solution cell
+MARKDOWN_STUB = "YOUR ANSWER HERE"
+
+_SOLUTION = re.compile(
+    r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.M | re.S
+)
+_HIDDEN = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*(\n|\Z)",
+    re.M | re.S,
+)
+_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+
+
+def nbgrader_meta(cell: dict) -> dict:
+    """The cell's nbgrader metadata (empty when it has none)."""
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def is_solution_cell(cell: dict) -> bool:
+    """True for an exercise cell whose answer the learner writes."""
+    return bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_test_cell(cell: dict) -> bool:
+    """True for a graded test cell (it carries points)."""
+    return bool(nbgrader_meta(cell).get("grade")) and not is_solution_cell(cell)
+
+
+def strip_solution(source: str, stub: str = CODE_STUB) -> str:
+    """Replace every ``BEGIN/END SOLUTION`` region with ``stub`` at the region's indentation."""
+    _check_balanced(source, "### BEGIN SOLUTION", "### END SOLUTION")
+
+    def indent(match: re.Match) -> str:
+        pad = match.group(1)
+        return "\n".join(pad + line for line in stub.splitlines())
+
+    return _SOLUTION.sub(indent, source)
+
+
+def strip_hidden_tests(source: str) -> str:
+    """Remove every ``BEGIN/END HIDDEN TESTS`` region, markers included."""
+    _check_balanced(source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+    return _HIDDEN.sub("", source).rstrip("\n")
+
+
+def has_markers(source: str) -> bool:
+    """True when any solution or hidden-test marker is left in ``source``."""
+    return any(marker in source for marker in _MARKERS)
+
+
+def clear_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop every code cell's outputs and execution count, in place; returns ``nb``."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
+def student_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with answers stubbed, hidden tests removed and outputs cleared."""
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        if is_solution_cell(cell):
+            stub = CODE_STUB if cell.cell_type == "code" else MARKDOWN_STUB
+            cell.source = strip_solution(cell.source, stub)
+        cell.source = strip_hidden_tests(cell.source)
+    return clear_outputs(out)
+
+
+def read_notebook(path: str | Path) -> nbformat.NotebookNode:
+    """Read a notebook, or raise ``CourseError`` saying why it cannot be read."""
+    path = Path(path)
+    if not path.is_file():
+        raise CourseError(f"notebook not found: {path}")
+    try:
+        return nbformat.read(path, as_version=4)
+    except json.JSONDecodeError as exc:
+        raise CourseError(f"{path} is not valid notebook JSON: {exc}") from exc
+    except (nbformat.reader.NotJSONError, nbformat.ValidationError, UnicodeDecodeError) as exc:
+        raise CourseError(f"{path} is not a valid Jupyter notebook: {exc}") from exc
+
+
+def _check_balanced(source: str, begin: str, end: str) -> None:
+    n_begin, n_end = source.count(begin), source.count(end)
+    if n_begin != n_end:
+        raise CourseError(
+            f"unbalanced exercise markers: {n_begin} '{begin}' but {n_end} '{end}' in:\n"
+            + source[:200]
+        )

@@ -1,0 +1,5 @@
+"""PLACEHOLDER: being written."""
+
+
+def register(sub):
+    pass

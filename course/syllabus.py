@@ -1,0 +1,184 @@
+"""The one ordered list of lessons: the README table, the book's contents and the tests follow it.
+
+A lesson whose notebook is not in ``notebooks/`` yet is *planned*; ``course list`` says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.errors import CourseError
+
+#: where the instructor notebooks live, relative to the repository root
+NOTEBOOK_DIR = "notebooks"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson: its number, slug, title, the notes' sections and its goals."""
+
+    number: int
+    slug: str
+    title: str
+    sections: tuple[str, ...]
+    goals: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        """The lesson's two-digit number, as in ``03``."""
+        return f"{self.number:02d}"
+
+    @property
+    def notebook(self) -> str:
+        """The notebook's path relative to the repository root."""
+        return f"{NOTEBOOK_DIR}/{self.id}_{self.slug}.ipynb"
+
+    def status(self, root: str | Path) -> str:
+        """``"ready"`` when the notebook exists under ``root``, else ``"planned"``."""
+        return "ready" if (Path(root) / self.notebook).is_file() else "planned"
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson(
+        1,
+        "ai-ml-dl",
+        "AI, machine learning and deep learning",
+        ("1. Artificial Intelligence", "2. Machine Learning", "3. Deep Learning",
+         "Key Deep Learning Techniques", "Why are CNNs and RNNs Special?",
+         "Advanced Topics in Deep Learning", "Frameworks and Tools", "Focus for Interviews"),
+        ("Tell AI, machine learning and deep learning apart, and see why each contains the next",
+         "Run a supervised and an unsupervised learner and say which is which",
+         "Place ANN, CNN, RNN, YOLO, LSTM, GRU and Transformers on a map of techniques"),
+    ),
+    Lesson(
+        2,
+        "why-deep-learning",
+        "Why deep learning took off",
+        ("Why Deep Learning is Becoming Popular (1-5)", "Summary"),
+        ("Measure how matrix-multiply time grows with size on your own machine",
+         "Test the claim that deep learning keeps improving with more data",
+         "Name the applications and frameworks that drove adoption"),
+    ),
+    Lesson(
+        3,
+        "perceptron",
+        "The perceptron",
+        ("Perceptron and Its Intuition", "Components of a Perceptron",
+         "Hidden Layers in Multilayer Perceptron", "Example: Classifying Points in 2D Space",
+         "Real-Life Analogy"),
+        ("Compute a perceptron's weighted sum and step output by hand and in code",
+         "Apply Rosenblatt's learning rule one update at a time",
+         "Watch the decision boundary move as the perceptron learns"),
+    ),
+    Lesson(
+        4,
+        "linear-classifiers",
+        "Linear classifiers and their limits",
+        ("Why is the Perceptron Called a Linear Classifier?", "Single-Layer Perceptron Model",
+         "Multi-Layer Perceptron Model", "Feedforward Neural Network", "Pros and Cons of FFNN",
+         "Detailed Example: spam"),
+        ("Draw a linear decision boundary from its equation",
+         "See the perceptron fail on circles and XOR, and an MLP succeed",
+         "Weigh the pros and cons of feedforward networks"),
+    ),
+    Lesson(
+        5,
+        "neural-networks",
+        "Inside an artificial neural network",
+        ("ANN: Intuition", "Structure of ANN", "Components of ANN", "Learning Process in ANN",
+         "Advantages of ANN", "Limitations of ANN"),
+        ("Write a neuron and a layer as formulas and as code",
+         "Compare sigmoid, ReLU and softmax",
+         "Run forward propagation, a loss and one update"),
+    ),
+    Lesson(
+        6,
+        "network-by-hand",
+        "A network worked by hand",
+        ("Visual and Step-by-Step Mathematical Example (Age, Income)", "Code-style diagram",
+         "Real-Time Example: Self-Driving Cars"),
+        ("Carry the Age/Income network through forward pass, loss and backward pass by hand",
+         "Check every hand-computed number against dlcore"),
+    ),
+    Lesson(
+        7,
+        "training",
+        "Training a network",
+        ("Training Process", "Real-Time Example: Predicting House Prices",
+         "Backpropagation and Weight Update Process"),
+        ("Train a network with mini-batches and read its loss curves",
+         "Predict house prices with an MLP"),
+    ),
+    Lesson(
+        8,
+        "backpropagation",
+        "Backpropagation and the chain rule",
+        ("Chain rule of derivatives", "Step-by-Step Process in Backpropagation",
+         "Weight Update Formula in Backpropagation"),
+        ("Apply the chain rule through a neuron and a network",
+         "Verify backpropagation with a numerical gradient check"),
+    ),
+    Lesson(
+        9,
+        "learning-rate",
+        "The learning rate and the global minimum",
+        ("Learning Rate and Global Minima", "Visual Example of Learning Rate",
+         "Real-Time Example: braking system"),
+        ("See small, large and good learning rates on a loss landscape",
+         "Choose a learning rate for a real model"),
+    ),
+    Lesson(
+        10,
+        "vanishing-gradients",
+        "Vanishing gradients",
+        ("Vanishing Gradient Problem", "Activation Functions and Their Role",
+         "How to Address Vanishing Gradient?", "Example with a 3-Layer Neural Network"),
+        ("Measure how gradients shrink layer by layer with sigmoid",
+         "Fix it with ReLU, He initialisation, batch normalisation and residual connections"),
+    ),
+    Lesson(
+        11,
+        "beyond-mlp",
+        "Beyond the MLP: CNNs, RNNs, Transformers",
+        ("Key Deep Learning Techniques", "Why are CNNs and RNNs Special?",
+         "Advanced Topics in Deep Learning (YOLO, LSTM, GRU, BERT)"),
+        ("Run a convolution over an image and a recurrent cell over a sequence",
+         "Know what YOLO, LSTM, GRU and Transformers are for"),
+    ),
+    Lesson(
+        12,
+        "dlcore-to-pytorch",
+        "From dlcore to PyTorch",
+        ("Frameworks and Tools", "Open-Source Frameworks Driving Innovation"),
+        ("Rebuild a dlcore model in PyTorch and compare the numbers",),
+    ),
+)
+
+
+def get(key: str | int) -> Lesson:
+    """A lesson by number (``3``, ``"03"``), slug (``"perceptron"``) or ``"03_perceptron"``."""
+    text = str(key).strip()
+    for lesson in LESSONS:
+        if text in (str(lesson.number), lesson.id, lesson.slug, f"{lesson.id}_{lesson.slug}"):
+            return lesson
+        if text.endswith(".ipynb") and Path(text).name == Path(lesson.notebook).name:
+            return lesson
+    known = ", ".join(f"{lesson.id} ({lesson.slug})" for lesson in LESSONS)
+    raise CourseError(f"unknown lesson {key!r}; expected one of: {known}")
+
+
+def ready(root: str | Path) -> list[Lesson]:
+    """The lessons whose notebooks exist under ``root``, in order."""
+    return [lesson for lesson in LESSONS if lesson.status(root) == "ready"]
+
+
+def course_root() -> Path:
+    """The repository root that holds ``notebooks/`` (the course is installed from a clone)."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / NOTEBOOK_DIR).is_dir():
+        raise CourseError(
+            f"cannot find the lesson notebooks in {root / NOTEBOOK_DIR}; install the course "
+            "from a clone of its repository with: pip install -e ."
+        )
+    return root

@@ -1,0 +1,14 @@
+"""PLACEHOLDER: being written."""
+
+class MLP:
+    pass
+
+
+class History:
+    pass
+
+
+class Sequential:
+    pass
+
+

@@ -1,0 +1,14 @@
+"""PLACEHOLDER: being written."""
+
+class SGD:
+    pass
+
+
+class Adam:
+    pass
+
+
+class Optimizer:
+    pass
+
+

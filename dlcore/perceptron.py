@@ -1,0 +1,6 @@
+"""PLACEHOLDER: being written."""
+
+class Perceptron:
+    pass
+
+

@@ -1,0 +1,6 @@
+"""PLACEHOLDER: being written."""
+
+class RNNCell:
+    pass
+
+
