@@ -29,7 +29,12 @@ _HIDDEN = re.compile(
     r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*(\n|\Z)",
     re.M | re.S,
 )
-_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+_MARKERS = (
+    "### BEGIN SOLUTION",
+    "### END SOLUTION",
+    "### BEGIN HIDDEN TESTS",
+    "### END HIDDEN TESTS",
+)
 
 
 def nbgrader_meta(cell: dict) -> dict:
@@ -61,7 +66,8 @@ def strip_solution(source: str, stub: str = CODE_STUB) -> str:
 def strip_hidden_tests(source: str) -> str:
     """Remove every ``BEGIN/END HIDDEN TESTS`` region, markers included."""
     _check_balanced(source, "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-    return _HIDDEN.sub("", source).rstrip("\n")
+    stripped, n = _HIDDEN.subn("", source)
+    return stripped.rstrip("\n") if n else source
 
 
 def has_markers(source: str) -> bool:
@@ -96,9 +102,9 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
         raise CourseError(f"notebook not found: {path}")
     try:
         return nbformat.read(path, as_version=4)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError, UnicodeDecodeError) as exc:
         raise CourseError(f"{path} is not valid notebook JSON: {exc}") from exc
-    except (nbformat.reader.NotJSONError, nbformat.ValidationError, UnicodeDecodeError) as exc:
+    except (nbformat.ValidationError, KeyError, AttributeError) as exc:
         raise CourseError(f"{path} is not a valid Jupyter notebook: {exc}") from exc
 
 

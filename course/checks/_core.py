@@ -13,9 +13,7 @@ def passed(message: str) -> None:
     print(f"\u2714 {message}")
 
 
-def expect_close(
-    got: Any, expected: Any, case: str, *, hint: str = "", atol: float = 1e-8
-) -> None:
+def expect_close(got: Any, expected: Any, case: str, *, hint: str = "", atol: float = 1e-8) -> None:
     """Raise AssertionError naming ``case`` unless ``got`` is close to ``expected``."""
     try:
         ok = np.shape(got) == np.shape(expected) and np.allclose(got, expected, atol=atol)
