@@ -1,5 +1,183 @@
-"""PLACEHOLDER: being written."""
+"""``course book``: the Jupyter Book of the ready lessons, readable with no network.
+
+The book is built from the repository root with Jupyter Book 1.x. Its table of contents,
+``book/_toc.yml``, is made from ``course.syllabus``: the introduction, then every ready
+lesson in order, then the teachers' page and the glossary. MathJax 3, the ipywidgets HTML
+manager and RequireJS come from the npm registry (``book/package.json``) and are copied
+into ``book/static-assets/``, so the pages typeset math and show widget views offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from course.errors import CourseError
+from course.listing import add_root_option, root_of
+from course.syllabus import Lesson, ready
+
+#: the book's folder, relative to the repository root
+BOOK_DIR = "book"
+#: where the npm assets are copied; Sphinx serves it as ``_static/`` (see book/_config.yml)
+ASSET_DIR = "static-assets"
+#: asset name in ASSET_DIR -> its source under ``book/node_modules/``
+ASSETS: dict[str, str] = {
+    "mathjax": "mathjax/es5",
+    "html-manager": "@jupyter-widgets/html-manager/dist",
+    "requirejs/require.js": "requirejs/require.js",
+}
+#: files of the npm packages the pages never load (source maps, licences of the bundle)
+_SKIPPED = shutil.ignore_patterns("*.map", "*.LICENSE.txt")
+#: the pages around the lessons, relative to the repository root, without suffix
+INTRO = "book/intro"
+BACK_MATTER = ("book/teachers", "book/glossary")
 
 
-def register(sub):
-    pass
+def toc_text(lessons: Sequence[Lesson]) -> str:
+    """The ``_toc.yml`` (jb-book format) listing ``lessons`` in order between the intro pages."""
+    lines = [
+        "# The book's table of contents: written by `course book` from course.syllabus (the",
+        "# ready lessons, in order); tests/test_book.py checks it. Do not edit the lessons by hand.",
+        "format: jb-book",
+        f"root: {INTRO}",
+        "parts:",
+        "  - caption: Lessons",
+        "    chapters:",
+    ]
+    lines += [f"      - file: {Path(lesson.notebook).with_suffix('').as_posix()}" for lesson in lessons]
+    lines += ["  - caption: For teachers and reference", "    chapters:"]
+    lines += [f"      - file: {page}" for page in BACK_MATTER]
+    return "\n".join(lines) + "\n"
+
+
+def write_toc(root: Path) -> bool:
+    """Rewrite ``book/_toc.yml`` from the ready lessons under ``root``; True if it changed."""
+    lessons = ready(root)
+    if not lessons:
+        raise CourseError(f"no lesson is ready yet: {root / 'notebooks'} is empty")
+    path = root / BOOK_DIR / "_toc.yml"
+    text = toc_text(lessons)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def missing_assets(book: Path) -> list[str]:
+    """The sources of ASSETS that ``book/node_modules`` lacks (all of them before ``npm ci``)."""
+    return [src for src in ASSETS.values() if not (book / "node_modules" / src).exists()]
+
+
+def install_assets(book: Path) -> None:
+    """Install the npm packages of ``book/package.json`` (``npm ci`` when a lock file exists)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise CourseError(
+            "npm is not installed; the book needs it once to fetch MathJax and the widget "
+            "manager (install Node.js, or run: bash .ci/install-browser.sh)"
+        )
+    verb = "ci" if (book / "package-lock.json").is_file() else "install"
+    print(f"installing the book's browser assets: npm {verb} in {book}", flush=True)
+    done = subprocess.run([npm, verb, "--no-audit", "--no-fund"], cwd=book, check=False)
+    if done.returncode != 0:
+        raise CourseError(f"npm {verb} failed in {book} (exit code {done.returncode})")
+
+
+def copy_assets(book: Path) -> Path:
+    """Copy ASSETS from ``book/node_modules`` into ``book/static-assets``; returns that folder."""
+    missing = missing_assets(book)
+    if missing:
+        raise CourseError(
+            f"the npm assets are not installed ({', '.join(missing)} missing in "
+            f"{book / 'node_modules'}); run: npm ci --prefix {book}"
+        )
+    dest = book / ASSET_DIR
+    for name, src in ASSETS.items():
+        source, target = book / "node_modules" / src, dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=_SKIPPED, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, target)
+    return dest
+
+
+def build_command(root: Path, out: Path) -> list[str]:
+    """The ``jupyter-book build`` command, warnings as errors, for the book under ``root``."""
+    book = root / BOOK_DIR
+    script = Path(sys.executable).with_name("jupyter-book")
+    program = [str(script)] if script.is_file() else [sys.executable, "-m", "jupyter_book.cli.main"]
+    return [
+        *program,
+        "build",
+        str(root),
+        "--config",
+        str(book / "_config.yml"),
+        "--toc",
+        str(book / "_toc.yml"),
+        "--path-output",
+        str(out),
+        "--warningiserror",
+        "--keep-going",
+        "--all",
+    ]
+
+
+def build_book(root: Path, out: Path | None = None, *, install: bool = True) -> Path:
+    """Build the book of the ready lessons under ``root`` into ``out`` (default ``root/book``).
+
+    Installs the npm assets first when they are missing and ``install`` is true. Returns the
+    folder of the HTML pages, ``out/_build/html``. Raises ``CourseError`` when the build fails.
+    """
+    book = root / BOOK_DIR
+    if missing_assets(book):
+        if not install:
+            raise CourseError(f"the npm assets are not installed in {book / 'node_modules'}")
+        install_assets(book)
+    copy_assets(book)
+    if write_toc(root):
+        print(f"updated {book / '_toc.yml'} from the syllabus", flush=True)
+    out = (book if out is None else out).resolve()
+    done = subprocess.run(build_command(root, out), cwd=root, check=False)
+    html = out / "_build" / "html"
+    if done.returncode != 0 or not (html / "index.html").is_file():
+        raise CourseError(
+            f"the book build failed (exit code {done.returncode}); the messages above name "
+            "the page and the warning"
+        )
+    return html
+
+
+def _run(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    start = time.perf_counter()
+    html = build_book(root, args.out, install=not args.no_install)
+    print(f"built in {time.perf_counter() - start:.0f} s; open {html / 'index.html'}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``course book``."""
+    parser = sub.add_parser(
+        "book",
+        help="build the Jupyter Book of the ready lessons (math and widgets work offline)",
+        description="Install the book's npm assets if missing, execute every ready lesson and "
+        "build the HTML book with warnings treated as errors; prints where the HTML is.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder; the HTML goes to DIR/_build/html (default: book/)",
+    )
+    parser.add_argument(
+        "--no-install", action="store_true", help="fail instead of running npm when assets are missing"
+    )
+    add_root_option(parser)
+    parser.set_defaults(func=_run)

@@ -1,2 +1,191 @@
-"""PLACEHOLDER: being written."""
+r"""Loss functions $L(\hat y, y)$: how far the predictions are from the targets.
 
+Every loss is a mean over the $n$ samples (rows) of a sum over the outputs (columns).
+``forward`` returns that number; ``backward`` returns $\partial L/\partial \hat y$ with the
+shape of ``y_pred``, already divided by $n$, ready for the output layer's ``backward``.
+
+Logarithms are taken of $\max(p, \varepsilon)$ with $\varepsilon = 10^{-12}$, so
+predictions of exactly 0 or 1 give a large but finite loss, and a perfect prediction of a
+0/1 target gives exactly 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_array, check_choice, check_same_length
+
+EPS = 1e-12
+
+
+class Loss:
+    """Base class: checks the inputs, then calls :meth:`_forward` / :meth:`_backward`."""
+
+    name = "loss"
+
+    def forward(self, y_pred: object, y_true: object) -> float:
+        r"""Return the loss, a float $\ge 0$."""
+        p, y = self._check(y_pred, y_true)
+        return float(self._forward(p, y)) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+    def backward(self, y_pred: object, y_true: object) -> np.ndarray:
+        r"""Return $\partial L/\partial \hat y$ with the shape of ``y_pred``."""
+        p, y = self._check(y_pred, y_true)
+        return self._backward(p, y)
+
+    def __call__(self, y_pred: object, y_true: object) -> float:
+        return self.forward(y_pred, y_true)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def _check(self, y_pred: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+        p = as_array(y_pred, "y_pred", ndim=(1, 2))
+        y = as_array(y_true, "y_true", ndim=(1, 2))
+        check_same_length(p, "y_pred", y, "y_true")
+        if y.shape != p.shape:
+            if y.size != p.size or p.size != p.shape[0]:
+                raise ValueError(
+                    f"y_true must have the shape of y_pred, {p.shape}; got shape {y.shape}"
+                )
+            y = y.reshape(p.shape)  # (n,) targets for a (n, 1) output, or the reverse
+        return p, y
+
+    def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class MSE(Loss):
+    r"""Mean squared error $L = \frac{1}{n}\sum_i \sum_j (\hat y_{ij} - y_{ij})^2$.
+
+    For one output this is the mean of $(\hat y - y)^2$ and
+    $\partial L/\partial \hat y_i = 2(\hat y_i - y_i)/n$.
+    """
+
+    name = "mse"
+
+    def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
+        return np.sum((p - y) ** 2) / p.shape[0]
+
+    def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return 2.0 * (p - y) / p.shape[0]
+
+
+class BinaryCrossEntropy(Loss):
+    r"""Binary cross-entropy $L = -\frac{1}{n}\sum_i [y_i \log p_i + (1-y_i)\log(1-p_i)]$.
+
+    ``y_pred`` holds probabilities $p$ (a sigmoid's output) and ``y_true`` targets, both in
+    $[0, 1]$. $\partial L/\partial p_i = (-y_i/p_i + (1-y_i)/(1-p_i))/n$; after a sigmoid
+    output the chain rule gives the famous $\partial L/\partial z = (p - y)/n$.
+    """
+
+    name = "bce"
+
+    def _check(self, y_pred: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+        p, y = super()._check(y_pred, y_true)
+        _check_range(p, "y_pred", "probabilities in [0, 1] (e.g. a sigmoid's output)")
+        _check_range(y, "y_true", "targets in [0, 1] (class labels 0 and 1)")
+        return p, y
+
+    def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
+        log_p = np.log(np.maximum(p, EPS))
+        log_1mp = np.log(np.maximum(1.0 - p, EPS))
+        return -np.sum(y * log_p + (1.0 - y) * log_1mp) / p.shape[0]
+
+    def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
+        grad = -y / np.maximum(p, EPS) + (1.0 - y) / np.maximum(1.0 - p, EPS)
+        return grad / p.shape[0]
+
+
+class CrossEntropy(Loss):
+    r"""Categorical cross-entropy $L = -\frac{1}{n}\sum_i \sum_k y_{ik} \log p_{ik}$.
+
+    ``y_pred`` has shape ``(n, k)``: rows of class probabilities (a softmax's output).
+    ``y_true`` is one-hot ``(n, k)`` or integer labels ``(n,)`` in ``0..k-1``.
+    $\partial L/\partial p_{ik} = -y_{ik}/(n\,p_{ik})$; after a softmax output the chain
+    rule gives $\partial L/\partial z = (p - y)/n$.
+    """
+
+    name = "cross_entropy"
+
+    def _check(self, y_pred: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+        p = as_array(y_pred, "y_pred", ndim=2)
+        y = as_array(y_true, "y_true", ndim=(1, 2))
+        check_same_length(p, "y_pred", y, "y_true")
+        _check_range(p, "y_pred", "probabilities in [0, 1] (e.g. a softmax's output)")
+        k = p.shape[1]
+        if y.ndim == 2 and y.shape[1] == 1 and k > 1:
+            y = y.ravel()  # a column of integer labels
+        if y.ndim == 1:
+            return p, one_hot(y, k, name="y_true")
+        if y.shape != p.shape:
+            raise ValueError(
+                f"y_true must be one-hot with the shape of y_pred, {p.shape}, or integer "
+                f"labels of shape ({p.shape[0]},); got shape {y.shape}"
+            )
+        _check_range(y, "y_true", "one-hot targets in [0, 1]")
+        return p, y
+
+    def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
+        return -np.sum(y * np.log(np.maximum(p, EPS))) / p.shape[0]
+
+    def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return -y / np.maximum(p, EPS) / p.shape[0]
+
+
+def one_hot(labels: object, n_classes: int, *, name: str = "labels") -> np.ndarray:
+    """Return the ``(n, n_classes)`` one-hot matrix of integer ``labels`` in
+    ``0..n_classes-1``."""
+    y = as_array(labels, name, ndim=1)
+    bad = y[(y != np.round(y)) | (y < 0) | (y > n_classes - 1)]
+    if bad.size:
+        raise ValueError(
+            f"{name} must be integer class labels in 0..{n_classes - 1} "
+            f"({n_classes} classes); got label(s) {_few(bad)}"
+        )
+    return np.eye(n_classes)[y.astype(int)]
+
+
+def _check_range(a: np.ndarray, name: str, expected: str) -> None:
+    bad = a[(a < 0) | (a > 1)]
+    if bad.size:
+        raise ValueError(
+            f"{name} must hold {expected}; got {bad.size} value(s) outside [0, 1], e.g. {_few(bad)}"
+        )
+
+
+def _few(values: np.ndarray) -> str:
+    return ", ".join(f"{v:g}" for v in sorted(set(values.tolist()))[:5])
+
+
+_LOSSES: dict[str, Loss] = {
+    "mse": MSE(),
+    "bce": BinaryCrossEntropy(),
+    "cross_entropy": CrossEntropy(),
+}
+_ALIASES = {
+    "mean_squared_error": "mse",
+    "binary_cross_entropy": "bce",
+    "categorical_cross_entropy": "cross_entropy",
+}
+
+NAMES: tuple[str, ...] = tuple(_LOSSES)
+
+
+def get(loss: str | Loss) -> Loss:
+    """Return the :class:`Loss` called ``loss`` (names in :data:`NAMES` or an alias such as
+    ``"binary_cross_entropy"``); a :class:`Loss` is returned unchanged."""
+    if isinstance(loss, Loss):
+        return loss
+    if not isinstance(loss, str):
+        raise TypeError(f"loss must be a name or a Loss; got {loss!r} ({type(loss).__name__})")
+    name = check_choice(loss, "loss", (*NAMES, *_ALIASES))
+    return _LOSSES[_ALIASES.get(name, name)]
+
+
+def is_classification(loss: str | Loss) -> bool:
+    """Return True for the classification losses ("bce", "cross_entropy")."""
+    return get(loss).name in ("bce", "cross_entropy")

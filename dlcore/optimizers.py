@@ -1,14 +1,154 @@
-"""PLACEHOLDER: being written."""
+"""Optimisers: the weight update rule that follows backpropagation.
 
-class SGD:
-    pass
+An optimiser's :meth:`Optimizer.step` receives the model's parameters as a list of
+``(name, value, gradient)`` triples and updates each ``value`` in place, so the layers,
+which hold the same arrays, see the new weights at once. Per-parameter state (velocity,
+moment estimates) is kept under the parameter's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from numbers import Real
+
+import numpy as np
+
+from ._validation import check_positive
+
+Parameters = Iterable[tuple[str, np.ndarray, np.ndarray]]
 
 
-class Adam:
-    pass
+def check_fraction(value: object, name: str) -> float:
+    """Return ``value`` if it is a number in [0, 1)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(
+            f"{name} must be a number in [0, 1); got {value!r} ({type(value).__name__})"
+        )
+    if not 0.0 <= float(value) < 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1); got {value!r}")
+    return float(value)
 
 
 class Optimizer:
-    pass
+    """Base class: updates parameters in place from their gradients.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate :math:`\\eta > 0`.
+    """
+
+    def __init__(self, lr: float) -> None:
+        self.lr = check_positive(lr, "lr")
+        self.state: dict[str, dict[str, np.ndarray]] = {}
+
+    def step(self, parameters: Parameters) -> None:
+        """Apply one update to every ``(name, value, gradient)`` triple, in place."""
+        for name, value, grad in parameters:
+            self.update(name, value, grad)
+
+    def update(self, name: str, value: np.ndarray, grad: np.ndarray) -> None:
+        """Update one parameter in place; subclasses define the rule."""
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget the per-parameter state (velocities, moments, step counts)."""
+        self.state.clear()
+
+    def _buffers(self, name: str, value: np.ndarray, *keys: str) -> dict[str, np.ndarray]:
+        """The state arrays of one parameter, created as zeros on first use."""
+        slot = self.state.get(name)
+        if slot is None or slot[keys[0]].shape != value.shape:
+            slot = {key: np.zeros_like(value) for key in keys}
+            self.state[name] = slot
+        return slot
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k != "state")
+        return f"{type(self).__name__}({args})"
 
 
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with (heavy-ball) momentum.
+
+    Without momentum: :math:`w \\leftarrow w - \\eta\\, g`.
+    With momentum :math:`\\mu`: :math:`v \\leftarrow \\mu v - \\eta\\, g`, then
+    :math:`w \\leftarrow w + v` (the velocity starts at zero; for a constant learning rate
+    this is the same update as PyTorch's ``SGD(momentum=mu)`` and scikit-learn's
+    ``nesterovs_momentum=False``).
+
+    Parameters
+    ----------
+    lr : float, default 0.1
+        Learning rate :math:`\\eta > 0`.
+    momentum : float, default 0.0
+        Momentum :math:`\\mu \\in [0, 1)`.
+    """
+
+    def __init__(self, lr: float = 0.1, momentum: float = 0.0) -> None:
+        super().__init__(lr)
+        self.momentum = check_fraction(momentum, "momentum")
+
+    def update(self, name: str, value: np.ndarray, grad: np.ndarray) -> None:
+        """:math:`v \\leftarrow \\mu v - \\eta g;\\ w \\leftarrow w + v` (in place)."""
+        if self.momentum == 0.0:
+            value -= self.lr * grad
+            return
+        slot = self._buffers(name, value, "velocity", "scratch")
+        velocity, scratch = slot["velocity"], slot["scratch"]
+        velocity *= self.momentum
+        np.multiply(grad, self.lr, out=scratch)
+        velocity -= scratch
+        value += velocity
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient and a per-weight step size from its running square.
+
+    .. math::
+        m \\leftarrow \\beta_1 m + (1-\\beta_1) g,\\quad
+        v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2,\\quad
+        w \\leftarrow w - \\eta\\,\\frac{m / (1-\\beta_1^t)}{\\sqrt{v / (1-\\beta_2^t)} + \\epsilon}
+
+    Parameters
+    ----------
+    lr : float, default 0.001
+        Learning rate :math:`\\eta > 0`.
+    beta1, beta2 : float, default 0.9 and 0.999
+        Decay rates of the first and second moment estimates, in [0, 1).
+    eps : float, default 1e-8
+        Added to the denominator so it is never zero.
+    """
+
+    def __init__(
+        self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+    ) -> None:
+        super().__init__(lr)
+        self.beta1 = check_fraction(beta1, "beta1")
+        self.beta2 = check_fraction(beta2, "beta2")
+        self.eps = check_positive(eps, "eps")
+        self.t: dict[str, int] = {}
+
+    def update(self, name: str, value: np.ndarray, grad: np.ndarray) -> None:
+        """One bias-corrected Adam step on ``value`` (in place)."""
+        slot = self._buffers(name, value, "m", "v", "scratch")
+        m, v, scratch = slot["m"], slot["v"], slot["scratch"]
+        t = self.t.get(name, 0) + 1
+        self.t[name] = t
+        m *= self.beta1
+        m += (1.0 - self.beta1) * grad
+        v *= self.beta2
+        np.multiply(grad, grad, out=scratch)
+        scratch *= 1.0 - self.beta2
+        v += scratch
+        step = self.lr * np.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
+        np.sqrt(v, out=scratch)
+        scratch += self.eps * np.sqrt(1.0 - self.beta2**t)
+        np.divide(m, scratch, out=scratch)
+        scratch *= step
+        value -= scratch
+
+    def reset(self) -> None:
+        """Forget the moments and the step counts."""
+        super().reset()
+        self.t.clear()

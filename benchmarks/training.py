@@ -1,0 +1,264 @@
+"""Train the same MLP on the digits data in dlcore, PyTorch (CPU) and scikit-learn.
+
+Run: ``python benchmarks/training.py`` (``--help`` for options). Each framework runs in its
+own subprocess, so that one's thread pool or memory does not disturb another's numbers and
+so that ``resource.getrusage(...).ru_maxrss`` is that framework's own peak. See README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+SIZES = (64, 128, 64, 10)
+CORES = os.cpu_count() or 1
+
+
+def split(seed: int, test_fraction: float) -> tuple[np.ndarray, ...]:
+    """The digits data split by a seeded permutation: (X_train, y_train, X_test, y_test)."""
+    import dlcore as dl
+
+    X, y = dl.datasets.load_digits()
+    order = np.random.default_rng(seed).permutation(len(X))
+    n_test = int(round(test_fraction * len(X)))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], y[train], X[test], y[test]
+
+
+def initial_model(seed: int):
+    import dlcore as dl
+
+    return dl.MLP(list(SIZES), hidden="relu", output="softmax", init="he", seed=seed)
+
+
+def rss_now_kib() -> int:
+    """Current resident set size in KiB (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    except OSError:
+        return 0
+
+
+# --- one framework per subprocess ------------------------------------------------------
+
+
+def run_dlcore(args: argparse.Namespace, data: tuple[np.ndarray, ...]) -> dict:
+    import dlcore as dl
+
+    X_train, y_train, X_test, y_test = data
+    times, model = [], None
+    for _ in range(args.repeat):
+        model = initial_model(args.seed)
+        start = time.perf_counter()
+        model.fit(
+            X_train,
+            y_train,
+            loss="cross_entropy",
+            optimizer=dl.SGD(lr=args.lr, momentum=0.9),
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            seed=args.seed,
+        )
+        times.append((time.perf_counter() - start) / args.epochs)
+    accuracy = float(np.mean(model.predict(X_test).argmax(axis=1) == y_test))
+    return {"time_per_epoch": min(times), "accuracy": accuracy}
+
+
+def run_torch(args: argparse.Namespace, data: tuple[np.ndarray, ...], dtype_name: str) -> dict:
+    import torch
+
+    torch.set_num_threads(CORES)
+    dtype = getattr(torch, dtype_name)
+    X_train, y_train, X_test, y_test = data
+    Xt = torch.tensor(X_train, dtype=dtype)
+    yt = torch.tensor(y_train, dtype=torch.long)
+    times, net = [], None
+    for _ in range(args.repeat):
+        layers = []
+        for i, dense in enumerate(initial_model(args.seed).layers):  # dlcore's initial weights
+            linear = torch.nn.Linear(dense.n_in, dense.n_out, dtype=dtype)
+            with torch.no_grad():
+                linear.weight.copy_(torch.tensor(dense.W.T))
+                linear.bias.copy_(torch.tensor(dense.b))
+            layers.append(linear)
+            if i < len(SIZES) - 2:
+                layers.append(torch.nn.ReLU())
+        net = torch.nn.Sequential(*layers)
+        optimizer = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=0.9)
+        loss_fn = torch.nn.CrossEntropyLoss()  # log-softmax + NLL: softmax output + CE
+        rng = np.random.default_rng(args.seed)  # the same batches as dlcore's fit
+        n = len(Xt)
+        start = time.perf_counter()
+        for _ in range(args.epochs):
+            order = torch.from_numpy(rng.permutation(n))
+            total = 0.0
+            for begin in range(0, n, args.batch_size):
+                rows = order[begin : begin + args.batch_size]
+                optimizer.zero_grad()
+                loss = loss_fn(net(Xt[rows]), yt[rows])
+                loss.backward()
+                optimizer.step()
+                total += loss.item() * len(rows)  # dlcore's fit also records the epoch loss
+        times.append((time.perf_counter() - start) / args.epochs)
+    with torch.no_grad():
+        pred = net(torch.tensor(X_test, dtype=dtype)).argmax(dim=1).numpy()
+    return {"time_per_epoch": min(times), "accuracy": float(np.mean(pred == y_test))}
+
+
+def run_sklearn(args: argparse.Namespace, data: tuple[np.ndarray, ...]) -> dict:
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    X_train, y_train, X_test, y_test = data
+    times, clf = [], None
+    for _ in range(args.repeat):
+        clf = MLPClassifier(
+            hidden_layer_sizes=SIZES[1:-1],
+            activation="relu",
+            solver="sgd",
+            learning_rate_init=args.lr,
+            momentum=0.9,
+            nesterovs_momentum=False,
+            batch_size=args.batch_size,
+            max_iter=args.epochs,
+            alpha=0.0,  # no L2 penalty, like the others
+            shuffle=True,
+            random_state=args.seed,
+            tol=0.0,
+            n_iter_no_change=args.epochs + 1,  # always run every epoch
+        )
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X_train, y_train)
+        times.append((time.perf_counter() - start) / clf.n_iter_)
+    return {"time_per_epoch": min(times), "accuracy": float(clf.score(X_test, y_test))}
+
+
+def matmul_gflops(shape: tuple[int, int, int], seconds: float = 0.3) -> float:
+    """Raw float64 ``A @ B`` throughput for A (m, k), B (k, n), in GFLOP/s."""
+    m, k, n = shape
+    rng = np.random.default_rng(0)
+    A, B = rng.random((m, k)), rng.random((k, n))
+    A @ B
+    count, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        A @ B
+        count += 1
+    return 2.0 * m * k * n * count / elapsed / 1e9
+
+
+def run_matmul(args: argparse.Namespace) -> dict:
+    b = args.batch_size
+    layer_shapes = [(b, n_in, n_out) for n_in, n_out in zip(SIZES[:-1], SIZES[1:], strict=True)]
+    flops = sum(2 * m * k * n for m, k, n in layer_shapes)
+    seconds = sum(2 * m * k * n / (matmul_gflops((m, k, n)) * 1e9) for m, k, n in layer_shapes)
+    return {"gflops_large": matmul_gflops((1024, 1024, 1024), 1.0), "gflops_layers": flops / seconds / 1e9}
+
+
+def worker(args: argparse.Namespace) -> None:
+    if args.worker == "matmul":
+        result = run_matmul(args)
+    else:
+        data = split(args.seed, args.test_fraction)
+        rss_before = rss_now_kib()
+        if args.worker == "dlcore":
+            result = run_dlcore(args, data)
+        elif args.worker.startswith("torch"):
+            result = run_torch(args, data, args.worker.split("-")[1])
+        else:
+            result = run_sklearn(args, data)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        result.update(peak_rss_mib=peak / 1024, train_rss_mib=(peak - rss_before) / 1024)
+    print(json.dumps(result))
+
+
+# --- the driver ------------------------------------------------------------------------
+
+
+def spawn(args: argparse.Namespace, name: str, env: dict[str, str] | None = None) -> dict | None:
+    cmd = [sys.executable, __file__, "--worker", name]
+    for key in ("epochs", "batch_size", "lr", "seed", "repeat", "test_fraction"):
+        cmd += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    if proc.returncode != 0:
+        print(f"{name}: failed\n{proc.stderr.strip()}", file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def have(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=0.05)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best is kept")
+    parser.add_argument("--test-fraction", type=float, default=0.2)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args)
+        return
+
+    runs = [("dlcore", "dlcore", None), ("dlcore (1 BLAS thread)", "dlcore", {"OPENBLAS_NUM_THREADS": "1"})]
+    if have("torch"):
+        runs += [("PyTorch CPU float32", "torch-float32", None), ("PyTorch CPU float64", "torch-float64", None)]
+    else:
+        print("PyTorch is not installed: its rows are skipped (pip install torch)")
+    runs.append(("scikit-learn MLPClassifier", "sklearn", None))
+
+    print(
+        f"digits, MLP {'-'.join(map(str, SIZES))} (ReLU, softmax + cross-entropy), SGD lr={args.lr} "
+        f"momentum=0.9, batch {args.batch_size}, {args.epochs} epochs, seeded 80/20 split "
+        f"(seed {args.seed}); best of {args.repeat} timed runs; {CORES} cores, torch threads={CORES}"
+    )
+    results = {label: spawn(args, name, env) for label, name, env in runs}
+    base = results["dlcore"]["time_per_epoch"]
+    header = f"{'framework':<28} {'ms/epoch':>9} {'x dlcore':>9} {'test acc':>9} {'peak RSS MiB':>13} {'train RSS MiB':>14}"
+    print(header)
+    print("-" * len(header))
+    for label, r in results.items():
+        if r is None:
+            print(f"{label:<28} failed")
+            continue
+        print(
+            f"{label:<28} {1000 * r['time_per_epoch']:>9.2f} {r['time_per_epoch'] / base:>9.2f} "
+            f"{r['accuracy']:>9.4f} {r['peak_rss_mib']:>13.1f} {r['train_rss_mib']:>14.1f}"
+        )
+
+    mm = spawn(args, "matmul")
+    n_train = int(round(1797 * (1 - args.test_fraction)))
+    steps = -(-n_train // args.batch_size)
+    weights = sum(a * b for a, b in zip(SIZES[:-1], SIZES[1:], strict=True))
+    # forward 2*B*weights, backward dW and dX 2*2*B*weights (dlcore also computes dX of layer 1)
+    flops_epoch = 3 * 2 * n_train * weights
+    achieved = flops_epoch / base / 1e9
+    print()
+    print(f"dlcore training: {steps / base:,.0f} steps/s, {n_train / base:,.0f} samples/s, "
+          f"{achieved:.1f} GFLOP/s in its matrix products ({flops_epoch / 1e6:.1f} MFLOP/epoch)")
+    if mm:
+        print(f"raw float64 matmul: {mm['gflops_layers']:.1f} GFLOP/s at this network's layer shapes "
+              f"(batch {args.batch_size}), {mm['gflops_large']:.1f} GFLOP/s at 1024x1024x1024; "
+              f"dlcore reaches {achieved / mm['gflops_layers']:.0%} and {achieved / mm['gflops_large']:.0%} of them")
+
+
+if __name__ == "__main__":
+    main()

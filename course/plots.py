@@ -1,0 +1,341 @@
+"""The course's figures: data, decision boundaries, loss curves, activations, networks.
+
+Every function returns its matplotlib ``Figure``. With ``ax=None`` it opens a new pyplot
+figure (so Jupyter shows it at the end of the cell); given an ``ax`` it draws there, which
+is how the widgets reuse these figures off-screen. Colours come from ``course.palette``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap, to_rgba
+from matplotlib.figure import Figure
+
+from course.palette import CLASS_COLORS, CLASS_MARKERS, OKABE_ITO, PALETTE
+from dlcore import activations
+
+__all__ = [
+    "plot_activations",
+    "plot_data",
+    "plot_decision_boundary",
+    "plot_loss_curves",
+    "plot_network",
+]
+
+#: at most this many units per layer in a network diagram (beyond, the weights are unreadable)
+MAX_UNITS = 16
+
+
+class _Predictor(Protocol):
+    def predict(self, X: np.ndarray) -> Any: ...
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (5.5, 4.5)) -> tuple[Figure, Axes]:
+    """Return ``(figure, ax)``: the given axes' figure, or a new pyplot figure."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        return fig, ax
+    return ax.get_figure(), ax
+
+
+def _check_xy(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``X`` as (n, 2) floats and ``y`` as (n,) non-negative integer labels."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n_samples, 2) to be drawn in 2-D; got {X.shape}")
+    y = np.asarray(y, dtype=float)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},) to match X; got {y.shape}")
+    if np.any(y < 0) or np.any(y != np.round(y)):
+        raise ValueError(f"y must hold class labels 0, 1, ...; got values {np.unique(y)[:5]}")
+    return X, y.astype(int)
+
+
+def _class_style(label: int) -> tuple[str, str]:
+    """Colour and marker of class ``label`` (CLASS_COLORS/MARKERS, then the PALETTE)."""
+    if label < len(CLASS_COLORS):
+        return CLASS_COLORS[label], CLASS_MARKERS[label]
+    markers = ("s", "D", "v", "P", "X", "*")
+    return PALETTE[label % len(PALETTE)], markers[label % len(markers)]
+
+
+def _grid(X: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """A ``resolution`` x ``resolution`` grid covering the data with a 10% margin."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = np.maximum(0.1 * (high - low), 0.5)
+    x1 = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution)
+    x2 = np.linspace(low[1] - pad[1], high[1] + pad[1], resolution)
+    return np.meshgrid(x1, x2)
+
+
+def _predicted_classes(model: _Predictor, points: np.ndarray) -> np.ndarray:
+    """Class of each point: (n,) or (n, 1) outputs thresholded at 0.5, (n, k) by argmax."""
+    out = np.asarray(model.predict(points), dtype=float)
+    if out.ndim == 2 and out.shape[1] > 1:
+        return out.argmax(axis=1)
+    return (out.reshape(len(points)) >= 0.5).astype(int)
+
+
+# ---------------------------------------------------------------- data and boundaries
+
+
+def plot_data(
+    X: Any,
+    y: Any,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str = "x1",
+    ylabel: str = "x2",
+) -> Figure:
+    """Scatter 2-D samples, one colour and marker per class, with a legend."""
+    X, y = _check_xy(X, y)
+    fig, ax = _axes(ax)
+    for label in np.unique(y):
+        color, marker = _class_style(int(label))
+        pts = X[y == label]
+        ax.scatter(pts[:, 0], pts[:, 1], c=color, marker=marker, s=30, edgecolors="white",
+                   linewidths=0.5, label=f"class {label}", zorder=3)  # fmt: skip
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title or "Data")
+    ax.legend(loc="best", framealpha=0.9)
+    return fig
+
+
+def plot_decision_boundary(
+    model: _Predictor,
+    X: Any,
+    y: Any,
+    ax: Axes | None = None,
+    title: str | None = None,
+    resolution: int = 200,
+    xlabel: str = "x1",
+    ylabel: str = "x2",
+) -> Figure:
+    """Regions where ``model.predict`` chooses each class (light fill), the boundary, the data.
+
+    Outputs of shape (n,) or (n, 1) are thresholded at 0.5; (n, k) ones are argmax-ed.
+    """
+    X, y = _check_xy(X, y)
+    if not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be an integer >= 2; got {resolution!r}")
+    fig, ax = _axes(ax)
+    g1, g2 = _grid(X, resolution)
+    classes = _predicted_classes(model, np.column_stack([g1.ravel(), g2.ravel()]))
+    classes = classes.reshape(g1.shape)
+    k = int(max(classes.max(), y.max())) + 1
+    fills = ListedColormap([to_rgba(_class_style(c)[0], 0.25) for c in range(k)])
+    levels = np.arange(k + 1) - 0.5
+    ax.contourf(g1, g2, classes, levels=levels, cmap=fills)
+    if classes.min() != classes.max():
+        ax.contour(g1, g2, classes, levels=levels[1:-1], colors=OKABE_ITO["black"],
+                   linewidths=1.2)  # fmt: skip
+    plot_data(X, y, ax=ax, title=title or "Decision boundary", xlabel=xlabel, ylabel=ylabel)
+    return fig
+
+
+# ---------------------------------------------------------------- training curves
+
+
+def _loss_series(history: Any) -> tuple[list[float], list[float]]:
+    """``(loss, val_loss)`` from a History, a mapping with those keys, or a list of losses."""
+    if isinstance(history, Mapping):
+        return list(history.get("loss", [])), list(history.get("val_loss", []) or [])
+    if hasattr(history, "loss"):
+        return list(history.loss), list(getattr(history, "val_loss", []) or [])
+    if isinstance(history, Sequence | np.ndarray):
+        return [float(v) for v in history], []
+    raise TypeError(
+        "history must be a dlcore History, a dict with 'loss' (and 'val_loss') or a list of "
+        f"losses; got {type(history).__name__}"
+    )
+
+
+def plot_loss_curves(history: Any, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """Training loss per epoch and, when recorded, the validation loss."""
+    loss, val_loss = _loss_series(history)
+    if not loss:
+        raise ValueError("history holds no training loss; call fit() first")
+    fig, ax = _axes(ax)
+    epochs = np.arange(1, len(loss) + 1)
+    ax.plot(epochs, loss, color=PALETTE[0], marker="o" if len(loss) <= 30 else None,
+            markersize=3, label="training")  # fmt: skip
+    if val_loss:
+        ax.plot(np.arange(1, len(val_loss) + 1), val_loss, color=PALETTE[1], linestyle="--",
+                marker="s" if len(val_loss) <= 30 else None, markersize=3,
+                label="validation")  # fmt: skip
+    ax.set(xlabel="epoch", ylabel="loss", title=title or "Loss per epoch")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+    return fig
+
+
+# ---------------------------------------------------------------- activations
+
+
+def _draw_activation(ax: Axes, name: str, z: np.ndarray) -> None:
+    """The curve f(z) (solid) and its derivative f'(z) (dashed) of one activation."""
+    act = activations.get(name)
+    ax.axhline(0, color=OKABE_ITO["black"], linewidth=0.6, alpha=0.4)
+    ax.axvline(0, color=OKABE_ITO["black"], linewidth=0.6, alpha=0.4)
+    ax.plot(z, act.forward(z), color=PALETTE[0], linewidth=2, label="f(z)")
+    ax.plot(z, act.derivative(z), color=PALETTE[1], linewidth=2, linestyle="--",
+            label="f'(z)")  # fmt: skip
+    ax.set(title=act.name, xlabel="z")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize="small")
+
+
+def plot_activations(
+    names: Sequence[str] = ("sigmoid", "tanh", "relu", "leaky_relu"),
+    z: Any = None,
+    title: str | None = None,
+) -> Figure:
+    """One panel per activation: the curve f(z) and its derivative f'(z) over ``z``."""
+    names = [names] if isinstance(names, str) else list(names)
+    if not names:
+        raise ValueError("names must list at least one activation; got an empty list")
+    z = np.linspace(-5.0, 5.0, 401) if z is None else np.asarray(z, dtype=float)
+    if z.ndim != 1 or z.size < 2:
+        raise ValueError(f"z must be a 1-D array of at least 2 values; got shape {z.shape}")
+    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.2), squeeze=False,
+                             sharex=True, layout="constrained")  # fmt: skip
+    for ax, name in zip(axes[0], names, strict=True):
+        _draw_activation(ax, name, z)
+    axes[0, 0].set_ylabel("value")
+    fig.suptitle(title or "Activation functions and their derivatives")
+    return fig
+
+
+# ---------------------------------------------------------------- network diagrams
+
+
+def _weight_matrices(layers_or_model: Any) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """``[(W, b), ...]`` from a Sequential, a list of Dense layers or of weight matrices."""
+    layers = getattr(layers_or_model, "layers", layers_or_model)
+    if isinstance(layers, np.ndarray) and layers.ndim == 2:
+        layers = [layers]
+    if isinstance(layers, str) or not isinstance(layers, Sequence) or not layers:
+        raise TypeError(
+            "layers_or_model must be a dlcore Sequential, a list of Dense layers or a list of "
+            f"weight matrices; got {type(layers_or_model).__name__}"
+        )
+    pairs = []
+    for i, layer in enumerate(layers):
+        if hasattr(layer, "W"):
+            W, b = np.asarray(layer.W, dtype=float), np.asarray(layer.b, dtype=float)
+        elif hasattr(layer, "parameters"):
+            raise ValueError(
+                f"plot_network draws Dense layers only; layer {i} is {type(layer).__name__}"
+            )
+        else:
+            W, b = np.asarray(layer, dtype=float), None
+        if W.ndim != 2:
+            raise ValueError(f"weight matrix {i} must be 2-D (n_in, n_out); got {W.shape}")
+        if pairs and pairs[-1][0].shape[1] != W.shape[0]:
+            raise ValueError(
+                f"weight matrix {i} has {W.shape[0]} inputs but layer {i - 1} has "
+                f"{pairs[-1][0].shape[1]} outputs"
+            )
+        pairs.append((W, b))
+    return pairs
+
+
+def _node_positions(sizes: list[int]) -> list[np.ndarray]:
+    """(x, y) of each unit: one column per layer, units centred vertically."""
+    return [
+        np.column_stack([np.full(n, float(col)), (n - 1) / 2.0 - np.arange(n)])
+        for col, n in enumerate(sizes)
+    ]
+
+
+def _node_names(
+    sizes: list[int], input_names: Sequence[str] | None, output_names: Sequence[str] | None
+) -> list[list[str]]:
+    """Labels of the units: inputs x1.., hidden h1.., outputs y1.. (or the given names)."""
+    names = [[f"h{j + 1}" for j in range(n)] for n in sizes]
+    names[0] = [f"x{j + 1}" for j in range(sizes[0])]
+    names[-1] = ["ŷ"] if sizes[-1] == 1 else [f"ŷ{j + 1}" for j in range(sizes[-1])]
+    for layer, given, arg in ((0, input_names, "input_names"), (-1, output_names, "output_names")):
+        if given is not None:
+            if len(given) != sizes[layer]:
+                raise ValueError(f"{arg} must name {sizes[layer]} units; got {len(given)}")
+            names[layer] = [str(s) for s in given]
+    return names
+
+
+def _draw_edges(ax: Axes, layer: int, W: np.ndarray, src: np.ndarray, dst: np.ndarray) -> None:
+    """Lines from every unit of a layer to every unit of the next, each labelled with w."""
+    scale = max(float(np.abs(W).max()), 1e-12)
+    n_out = W.shape[1]
+    for i, j in np.ndindex(W.shape):
+        w = float(W[i, j])
+        color = PALETTE[0] if w >= 0 else PALETTE[3]
+        (x0, y0), (x1, y1) = src[i], dst[j]
+        ax.plot([x0, x1], [y0, y1], color=color, linewidth=0.5 + 2.5 * abs(w) / scale,
+                alpha=0.8, zorder=1)  # fmt: skip
+        t = 0.25 + 0.5 * (j + 0.5) / n_out  # stagger the labels along the edges
+        ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{w:.2f}", fontsize=8, ha="center",
+                va="center", color=color, gid=f"weight:{layer}:{i}:{j}", zorder=4,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                      "alpha": 0.85})  # fmt: skip
+
+
+def _draw_nodes(
+    ax: Axes, layer: int, pos: np.ndarray, names: list[str], b: np.ndarray | None, side: int
+) -> None:
+    """Circles for the units of one layer, their names, and the biases of matrix ``layer``.
+
+    A name longer than 3 characters goes outside its circle, on ``side`` (-1 left, 1 right).
+    """
+    for j, (x, y) in enumerate(pos):
+        ax.scatter([x], [y], s=900, color="white", edgecolors=OKABE_ITO["black"], zorder=5)
+        outside = side != 0 and len(names[j]) > 3
+        ax.text(x + 0.12 * side * outside, y, names[j], va="center", fontsize=10, zorder=6,
+                ha={-1: "right", 1: "left"}[side] if outside else "center")  # fmt: skip
+        if b is not None:
+            ax.text(x, y - 0.3, f"b={b[j]:.2f}", ha="center", va="top", fontsize=8,
+                    color=PALETTE[2], gid=f"bias:{layer}:{j}", zorder=6)  # fmt: skip
+
+
+def plot_network(
+    layers_or_model: Any,
+    ax: Axes | None = None,
+    title: str | None = None,
+    input_names: Sequence[str] | None = None,
+    output_names: Sequence[str] | None = None,
+) -> Figure:
+    """Diagram of a dense network: units as circles, each edge labelled with its weight.
+
+    Blue edges are positive weights, vermillion negative; the width grows with :math:`|w|`.
+    Biases (when known) are written under their units.
+    """
+    pairs = _weight_matrices(layers_or_model)
+    sizes = [pairs[0][0].shape[0]] + [W.shape[1] for W, _ in pairs]
+    if max(sizes) > MAX_UNITS:
+        raise ValueError(
+            f"plot_network draws small networks (at most {MAX_UNITS} units per layer); "
+            f"got layer sizes {sizes}"
+        )
+    names = _node_names(sizes, input_names, output_names)
+    fig, ax = _axes(ax, figsize=(2.2 + 2.3 * len(pairs), 1.2 + 1.0 * max(sizes)))
+    pos = _node_positions(sizes)
+    for layer, (W, _) in enumerate(pairs):
+        _draw_edges(ax, layer, W, pos[layer], pos[layer + 1])
+    _draw_nodes(ax, -1, pos[0], names[0], None, side=-1)
+    for layer, (_, b) in enumerate(pairs):
+        side = 1 if layer == len(pairs) - 1 else 0
+        _draw_nodes(ax, layer, pos[layer + 1], names[layer + 1], b, side=side)
+    ax.set_xlim(-0.4, len(pairs) + 0.4)
+    ax.set_ylim(-max(sizes) / 2 - 0.2, max(sizes) / 2 + 0.1)
+    ax.set_axis_off()
+    ax.set_title(title or "Network " + "-".join(str(n) for n in sizes))
+    return fig

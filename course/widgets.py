@@ -1,0 +1,270 @@
+"""Interactive explorers: each function returns an ipywidgets object to display.
+
+Figures are drawn off-screen (matplotlib's Agg canvas, no pyplot) and shown as PNG bytes
+in an ``ipywidgets.Image``, so the widgets work the same in JupyterLab, in a static book
+page (the last image is saved with the widget state) and in headless tests.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from course.palette import OKABE_ITO, PALETTE
+from course.plots import plot_decision_boundary
+from dlcore import Perceptron, activations
+from dlcore._validation import check_positive, check_seed
+
+__all__ = ["ActivationExplorer", "PerceptronStepper", "activation_explorer", "perceptron_stepper"]
+
+#: the activations offered by the explorer (softmax is not element-wise, so it is left out)
+EXPLORER_ACTIVATIONS: tuple[str, ...] = (
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "step",
+    "identity",
+)
+
+
+def _new_figure(figsize: tuple[float, float]) -> Figure:
+    """A figure outside pyplot (nothing to close, nothing shown by the notebook backend)."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 80) -> bytes:
+    """The figure rendered as PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- perceptron stepper
+
+
+class PerceptronStepper(W.VBox):
+    """Rosenblatt's perceptron one sample at a time, its boundary redrawn after each update.
+
+    Each epoch visits the samples in a new order drawn from ``seed``. For a sample
+    :math:`(x, y)`: :math:`\\hat y = [w \\cdot x + b \\ge 0]`, :math:`e = y - \\hat y`,
+    :math:`w \\leftarrow w + \\eta e x`, :math:`b \\leftarrow b + \\eta e`.
+
+    State for tests and curious learners: ``perceptron`` (w, b), ``epoch`` (1, 2, ...),
+    ``position`` (samples presented in this epoch), ``order``, ``errors_this_epoch``,
+    ``last`` (index, y, y_hat, e of the last presentation), ``figure`` (the last drawing), and
+    the widgets ``step_button``, ``epoch_button``, ``reset_button``, ``status`` (HTML) and
+    ``image`` (its PNG).
+    """
+
+    def __init__(self, X: Any, y: Any, lr: float = 1.0, seed: int = 0) -> None:
+        self.X, self.y = _perceptron_data(X, y)
+        self.lr = check_positive(lr, "lr")
+        self.seed = check_seed(seed)
+        self.step_button = W.Button(description="Step", tooltip="present one sample")
+        self.epoch_button = W.Button(description="Epoch", tooltip="finish this epoch")
+        self.reset_button = W.Button(description="Reset", tooltip="w = 0, b = 0")
+        self.status = W.HTML()
+        self.image = W.Image(format="png")
+        self.step_button.on_click(lambda _: self.step())
+        self.epoch_button.on_click(lambda _: self.run_epoch())
+        self.reset_button.on_click(lambda _: self.reset())
+        buttons = W.HBox([self.step_button, self.epoch_button, self.reset_button])
+        super().__init__([buttons, W.HBox([self.image, self.status])])
+        self.reset()
+
+    @property
+    def n_samples(self) -> int:
+        """Number of samples in one epoch."""
+        return len(self.y)
+
+    def reset(self) -> None:
+        """Back to w = 0, b = 0, epoch 1, and the first shuffled order of the seed."""
+        self.perceptron = Perceptron(lr=self.lr, seed=self.seed).initialize(self.X.shape[1])
+        self._rng = np.random.default_rng(self.seed)
+        self.epoch = 0
+        self.last: dict[str, Any] | None = None
+        self._next_epoch()
+        self._redraw()
+
+    def _next_epoch(self) -> None:
+        """Start a new epoch: a fresh shuffled order and no errors yet."""
+        self.epoch += 1
+        self.order = self._rng.permutation(self.n_samples)
+        self.position = 0
+        self.errors_this_epoch = 0
+
+    def _present(self) -> None:
+        """Apply Rosenblatt's rule to the next sample of this epoch."""
+        if self.position == self.n_samples:
+            self._next_epoch()
+        index = int(self.order[self.position])
+        y = int(self.y[index])
+        e = int(self.perceptron.update(self.X[index], y))
+        self.position += 1
+        self.errors_this_epoch += int(e != 0)
+        self.last = {"index": index, "y": y, "y_hat": y - e, "e": e}
+
+    def step(self) -> None:
+        """Present one sample, then redraw."""
+        self._present()
+        self._redraw()
+
+    def run_epoch(self) -> None:
+        """Present the rest of this epoch (a whole new one if it is complete), then redraw."""
+        self._present()
+        while self.position < self.n_samples:
+            self._present()
+        self._redraw()
+
+    def total_errors(self) -> int:
+        """Samples of the whole data set the current weights misclassify."""
+        return int(np.sum(self.perceptron.predict(self.X) != self.y))
+
+    def _redraw(self) -> None:
+        """Redraw the boundary (last sample ringed) and rewrite the status table."""
+        fig = _new_figure((4.6, 4.0))
+        ax = fig.add_subplot()
+        title = f"Epoch {self.epoch}, sample {self.position}/{self.n_samples}"
+        plot_decision_boundary(self.perceptron, self.X, self.y, ax=ax, title=title,
+                               resolution=120)  # fmt: skip
+        if self.last is not None:
+            x = self.X[self.last["index"]]
+            ring = PALETTE[3] if self.last["e"] else OKABE_ITO["black"]
+            ax.scatter([x[0]], [x[1]], s=220, facecolors="none", edgecolors=ring,
+                       linewidths=2, zorder=4)  # fmt: skip
+        self.figure = fig
+        self.image.value = figure_png(fig)
+        self.status.value = self._status_html()
+
+    def _status_html(self) -> str:
+        """The numbers of the current state as a small HTML table."""
+        w, b = self.perceptron.w, float(self.perceptron.b)
+        rows = [("epoch", str(self.epoch)), ("sample", f"{self.position} / {self.n_samples}")]
+        if self.last is not None:
+            last = self.last
+            verdict = "updated" if last["e"] else "correct, no change"
+            rows.append(("last", f"#{last['index']}: y={last['y']}, ŷ={last['y_hat']} ({verdict})"))
+        rows += [(f"w{i + 1}", f"{wi:.4f}") for i, wi in enumerate(w)]
+        rows += [
+            ("b", f"{b:.4f}"),
+            ("errors this epoch", str(self.errors_this_epoch)),
+            ("errors on all data", f"{self.total_errors()} / {self.n_samples}"),
+        ]
+        cells = "".join(
+            f"<tr><td style='padding-right:1em'>{html.escape(k)}</td>"
+            f"<td style='text-align:right'>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        return f"<table>{cells}</table>"
+
+
+def _perceptron_data(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Check ``X`` is (n, 2) and ``y`` holds n labels in {0, 1}."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n_samples, 2) to draw the boundary; got {X.shape}")
+    y = np.asarray(y, dtype=float).reshape(-1)
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must hold {X.shape[0]} labels to match X; got shape {y.shape}")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError(f"y must hold labels 0 and 1; got values {np.unique(y)[:5]}")
+    return X, y.astype(int)
+
+
+def perceptron_stepper(X: Any, y: Any, lr: float = 1.0, seed: int = 0) -> PerceptronStepper:
+    """Step, Epoch and Reset buttons around a perceptron learning 2-D data ``(X, y)``."""
+    return PerceptronStepper(X, y, lr=lr, seed=seed)
+
+
+# ---------------------------------------------------------------- activation explorer
+
+
+class ActivationExplorer(W.VBox):
+    """Pick an activation and slide z: the point :math:`(z, f(z))` with its tangent of slope
+    :math:`f'(z)` on the curve, and the point :math:`(z, f'(z))` on the derivative's curve.
+
+    State: ``dropdown``, ``slider``, ``readout`` (HTML), ``figure`` and ``image`` (its PNG),
+    ``value`` = f(z), ``slope`` = f'(z).
+    """
+
+    def __init__(self, names: Sequence[str] = EXPLORER_ACTIVATIONS, z_max: float = 5.0) -> None:
+        names = [names] if isinstance(names, str) else list(names)
+        if not names:
+            raise ValueError("names must list at least one activation; got an empty list")
+        for name in names:
+            activations.get(name).derivative(np.zeros(1))  # fail now on an unusable name
+        self.z_max = check_positive(z_max, "z_max")
+        self.dropdown = W.Dropdown(options=names, value=names[0], description="activation")
+        self.slider = W.FloatSlider(value=1.0, min=-self.z_max, max=self.z_max, step=0.1,
+                                    description="z", continuous_update=False)  # fmt: skip
+        self.readout = W.HTML()
+        self.image = W.Image(format="png")
+        self.dropdown.observe(lambda _: self._redraw(), names="value")
+        self.slider.observe(lambda _: self._redraw(), names="value")
+        super().__init__([W.HBox([self.dropdown, self.slider]), self.readout, self.image])
+        self._redraw()
+
+    def _redraw(self) -> None:
+        """Recompute f(z) and f'(z), rewrite the readout, redraw both panels."""
+        act = activations.get(self.dropdown.value)
+        z = float(self.slider.value)
+        self.value = float(act.forward(np.array([z]))[0])
+        self.slope = float(act.derivative(np.array([z]))[0])
+        self.readout.value = (
+            f"<b>{html.escape(act.name)}</b>: z = {z:.4f}, f(z) = {self.value:.4f}, "
+            f"slope f'(z) = {self.slope:.4f}"
+        )
+        self.figure = self._figure(act, z)
+        self.image.value = figure_png(self.figure)
+
+    def _figure(self, act: activations.Activation, z: float) -> Figure:
+        """Left: f with the point and its tangent. Right: f' with the point."""
+        fig = _new_figure((8.0, 3.4))
+        left, right = fig.subplots(1, 2, sharex=True)
+        grid = np.linspace(-self.z_max, self.z_max, 401)
+        _curve(left, grid, act.forward(grid), PALETTE[0], f"{act.name}(z)")
+        tangent = self.value + self.slope * (grid - z)
+        left.plot(grid, tangent, color=PALETTE[3], linestyle="--", label="tangent")
+        left.plot([z], [self.value], "o", color=PALETTE[3], markersize=8)
+        left.set_ylim(_limits(act.forward(grid)))
+        left.set(title=f"{act.name}: value {self.value:.4f}", xlabel="z", ylabel="f(z)")
+        left.legend(loc="upper left", fontsize="small")
+        _curve(right, grid, act.derivative(grid), PALETTE[1], f"{act.name}'(z)")
+        right.plot([z], [self.slope], "o", color=PALETTE[3], markersize=8)
+        right.set_ylim(_limits(act.derivative(grid)))
+        right.set(title=f"derivative: slope {self.slope:.4f}", xlabel="z", ylabel="f'(z)")
+        right.legend(loc="upper left", fontsize="small")
+        return fig
+
+
+def _curve(ax: Axes, z: np.ndarray, values: np.ndarray, color: str, label: str) -> None:
+    """One curve with the axes through the origin and a light grid."""
+    ax.axhline(0, color=OKABE_ITO["black"], linewidth=0.6, alpha=0.4)
+    ax.axvline(0, color=OKABE_ITO["black"], linewidth=0.6, alpha=0.4)
+    ax.plot(z, values, color=color, linewidth=2, label=label)
+    ax.grid(alpha=0.3)
+
+
+def _limits(values: np.ndarray) -> tuple[float, float]:
+    """y-limits that show the whole curve with a margin (so the tangent does not rescale)."""
+    low, high = float(values.min()), float(values.max())
+    pad = max(0.15 * (high - low), 0.2)
+    return low - pad, high + pad
+
+
+def activation_explorer(
+    names: Sequence[str] = EXPLORER_ACTIVATIONS, z_max: float = 5.0
+) -> ActivationExplorer:
+    """A dropdown of activations and a z slider; shows f(z), f'(z), a tangent and both curves."""
+    return ActivationExplorer(names, z_max=z_max)

@@ -1,0 +1,86 @@
+"""Shared fixtures: small notebooks in nbgrader markup and a course root that holds them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+#: the answer lines of the fixture exercise; no learner's copy may contain them
+FIXTURE_SOLUTION = ("result = SCALE * x", "return result")
+
+
+def _nbgrader(grade_id: str, *, solution: bool, points: int = 0) -> dict:
+    meta = {"grade": not solution, "solution": solution, "grade_id": grade_id}
+    meta.update({"locked": not solution, "schema_version": 3})
+    if not solution:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def fixture_notebook(*, fail: bool = False, kernel: str = "python3") -> nbformat.NotebookNode:
+    """A tiny lesson: a parameters cell (SEED, SCALE), one exercise and its test cell.
+
+    With ``fail=True`` its last cell raises ``ValueError("boom from fixture")``.
+    """
+    body = "\n".join(f"    {line}" for line in FIXTURE_SOLUTION)
+    cells = [
+        new_markdown_cell("# Lesson 03: Fixture\n\nA notebook made by the tests."),
+        new_code_cell("SEED = 0\nSCALE = 2", metadata={"tags": ["parameters"]}),
+        new_code_cell(
+            f'def scale(x):\n    """SCALE times x."""\n    ### BEGIN SOLUTION\n{body}\n'
+            "    ### END SOLUTION",
+            metadata=_nbgrader("scale", solution=True),
+        ),
+        new_code_cell(
+            "assert scale(2) == 2 * SCALE\n### BEGIN HIDDEN TESTS\nassert scale(-1) == -SCALE\n"
+            "### END HIDDEN TESTS",
+            metadata=_nbgrader("scale-test", solution=False, points=1),
+        ),
+        new_code_cell("print('seed', SEED, 'scale', SCALE)"),
+    ]
+    if fail:
+        cells.append(new_code_cell("x = SEED + 1\nraise ValueError('boom from fixture')"))
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+@pytest.fixture
+def make_notebook(tmp_path: Path) -> Callable[..., Path]:
+    """Write a fixture notebook to ``tmp_path / name`` and return its path."""
+
+    def make(name: str = "fixture.ipynb", **kwargs) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(fixture_notebook(**kwargs), path)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def course_root(tmp_path: Path) -> Path:
+    """A course root whose only ready lesson, 03_perceptron, is the fixture notebook."""
+    root = tmp_path / "course"
+    (root / "notebooks").mkdir(parents=True)
+    nbformat.write(fixture_notebook(), root / "notebooks" / "03_perceptron.ipynb")
+    return root
+
+
+@pytest.fixture
+def python3_kernel() -> str:
+    """The kernel the notebooks run in; skips (fails under ``CI=true``) when it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if "python3" not in KernelSpecManager().find_kernel_specs():
+        reason = "the Jupyter kernel 'python3' is not installed"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"required under CI=true: {reason}")
+        pytest.skip(reason)
+    return "python3"

@@ -1,0 +1,129 @@
+"""The exercise checks of lessons 01 and 02: correct answers pass, wrong ones are named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course.checks.lesson01 import (
+    check_nearest_centroid,
+    check_predict_next_month,
+    check_suggest_family,
+)
+from course.checks.lesson02 import check_gflops, check_matmul_time_estimate, check_plateau_size
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+# --- correct answers -------------------------------------------------------------------------
+
+
+def predict_next_month(sales):
+    t = np.arange(len(sales))
+    a, b = np.polyfit(t, sales, 1)
+    return a * len(sales) + b
+
+
+def nearest_centroid(points, centroids):
+    return np.linalg.norm(points[:, None, :] - centroids[None, :, :], axis=2).argmin(axis=1)
+
+
+def suggest_family(data_type):
+    return {"image": "CNN", "video": "CNN", "text": "RNN", "time series": "RNN"}.get(
+        data_type, "ANN"
+    )
+
+
+def gflops(n, seconds):
+    return 2 * n**3 / seconds / 1e9
+
+
+def matmul_time_estimate(t_small, n_small, n_big):
+    return t_small * (n_big / n_small) ** 3
+
+
+def plateau_size(sizes, accuracies, tol=0.01):
+    for i in range(len(sizes)):
+        if all(abs(a - accuracies[-1]) <= tol for a in accuracies[i:]):
+            return sizes[i]
+    raise AssertionError("unreachable: the last size always qualifies")
+
+
+# --- wrong answers, each a typical mistake ---------------------------------------------------
+
+
+def last_value(sales):
+    return sales[-1]
+
+
+def manhattan_nearest(points, centroids):
+    return np.abs(points[:, None, :] - centroids[None, :, :]).sum(axis=2).argmin(axis=1)
+
+
+def everything_is_an_ann(data_type):
+    return "ANN"
+
+
+def gflops_without_the_two(n, seconds):
+    return n**3 / seconds / 1e9
+
+
+def quadratic_estimate(t_small, n_small, n_big):
+    return t_small * (n_big / n_small) ** 2
+
+
+def first_within_tol(sizes, accuracies, tol=0.01):
+    for size, acc in zip(sizes, accuracies):
+        if abs(acc - accuracies[-1]) <= tol:
+            return size
+    return sizes[-1]
+
+
+CHECKS = [
+    (check_predict_next_month, predict_next_month, last_value, "perfect line"),
+    (check_nearest_centroid, nearest_centroid, manhattan_nearest, "close call"),
+    (check_suggest_family, suggest_family, everything_is_an_ann, "suggest_family('image')"),
+    (check_gflops, gflops, gflops_without_the_two, "gflops(1000, 1.0)"),
+    (check_matmul_time_estimate, matmul_time_estimate, quadratic_estimate, "(0.01, 100, 200)"),
+    (check_plateau_size, plateau_size, first_within_tol, "dips, then recovers"),
+]
+IDS = [check.__name__ for check, *_ in CHECKS]
+
+
+@pytest.mark.parametrize(("check", "right", "wrong", "case"), CHECKS, ids=IDS)
+def test_a_correct_answer_passes_with_a_success_line(check, right, wrong, case, capsys):
+    check(right)
+    assert capsys.readouterr().out.startswith("\u2714 ")
+
+
+@pytest.mark.parametrize(("check", "right", "wrong", "case"), CHECKS, ids=IDS)
+def test_a_wrong_answer_fails_naming_the_first_wrong_case(check, right, wrong, case):
+    with pytest.raises(AssertionError) as info:
+        check(wrong)
+    message = str(info.value)
+    assert case in message
+    assert "expected" in message and "got" in message
+    assert "Hint:" in message
+
+
+@pytest.mark.parametrize(("check", "right", "wrong", "case"), CHECKS, ids=IDS)
+def test_a_stub_fails_saying_it_is_a_stub(check, right, wrong, case):
+    with pytest.raises(AssertionError, match="still a stub"):
+        check(stub)
+
+
+def test_a_non_numeric_answer_is_reported_as_such():
+    with pytest.raises(AssertionError, match="expected a number, got 'fast'"):
+        check_gflops(lambda n, seconds: "fast")
+
+
+def test_a_crash_is_reported_with_its_exception():
+    with pytest.raises(AssertionError, match="raised ZeroDivisionError"):
+        check_matmul_time_estimate(lambda t, a, b: 1 / 0)
+
+
+def test_suggest_family_accepts_lower_case_answers(capsys):
+    check_suggest_family(lambda data_type: suggest_family(data_type).lower())
+    assert "\u2714" in capsys.readouterr().out

@@ -1,0 +1,128 @@
+"""The exercise checks of lesson 03: correct answers pass, typical mistakes are named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course.checks.lesson03 import check_perceptron_update, check_step, check_weighted_sum
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+# --- correct answers -------------------------------------------------------------------------
+
+
+def weighted_sum(x, w, b):
+    return float(np.dot(w, x) + b)
+
+
+def step(z):
+    return np.where(np.asarray(z) >= 0, 1.0, 0.0)
+
+
+def perceptron_update(w, b, x, y, lr):
+    y_hat = 1 if np.dot(w, x) + b >= 0 else 0
+    error = y - y_hat
+    return w + lr * error * x, b + lr * error
+
+
+# --- wrong answers, each a typical mistake ---------------------------------------------------
+
+
+def sum_without_bias(x, w, b):
+    return float(np.dot(w, x))
+
+
+def strict_step(z):
+    return np.where(np.asarray(z) > 0, 1.0, 0.0)
+
+
+def update_forgetting_the_bias(w, b, x, y, lr):
+    y_hat = 1 if np.dot(w, x) + b >= 0 else 0
+    return w + lr * (y - y_hat) * x, b
+
+
+def update_forgetting_the_learning_rate(w, b, x, y, lr):
+    y_hat = 1 if np.dot(w, x) + b >= 0 else 0
+    return w + (y - y_hat) * x, b + (y - y_hat)
+
+
+CHECKS = [
+    (
+        check_weighted_sum,
+        weighted_sum,
+        sum_without_bias,
+        "weighted_sum(x=[1.0, 2.0], w=[0.5, -1.0], b=0.5): expected -1.0, got -1.5",
+    ),
+    (check_step, step, strict_step, "step(z=0.0): expected 1.0, got"),
+    (
+        check_perceptron_update,
+        perceptron_update,
+        update_forgetting_the_bias,
+        "perceptron_update(w=[-1.0, 0.5], b=0.0, x=[2.0, 1.0], y=1, lr=0.5): new b",
+    ),
+]
+IDS = [check.__name__ for check, *_ in CHECKS]
+
+
+@pytest.mark.parametrize(("check", "right", "wrong", "case"), CHECKS, ids=IDS)
+def test_a_correct_answer_passes_with_a_success_line(check, right, wrong, case, capsys):
+    check(right)
+    assert capsys.readouterr().out.startswith("\u2714 ")
+
+
+@pytest.mark.parametrize(("check", "right", "wrong", "case"), CHECKS, ids=IDS)
+def test_a_wrong_answer_fails_naming_the_first_wrong_case(check, right, wrong, case):
+    with pytest.raises(AssertionError) as info:
+        check(wrong)
+    message = str(info.value)
+    assert case in message
+    assert "expected" in message and "got" in message
+    assert "Hint:" in message
+
+
+@pytest.mark.parametrize(("check", "right", "wrong", "case"), CHECKS, ids=IDS)
+def test_a_stub_fails_saying_it_is_a_stub(check, right, wrong, case):
+    with pytest.raises(AssertionError, match="still a stub"):
+        check(stub)
+
+
+def test_a_scalar_only_step_is_told_to_work_on_arrays():
+    def scalar_step(z):
+        return 1.0 if z >= 0 else 0.0
+
+    with pytest.raises(AssertionError, match=r"(?s)raised ValueError.*np\.where"):
+        check_step(scalar_step)
+
+
+def test_the_bias_hint_says_the_bias_moves_too():
+    with pytest.raises(AssertionError, match="the bias moves too"):
+        check_perceptron_update(update_forgetting_the_bias)
+
+
+def test_an_update_that_ignores_the_learning_rate_fails_on_new_w():
+    with pytest.raises(AssertionError, match=r"lr=0\.5\): new w: expected"):
+        check_perceptron_update(update_forgetting_the_learning_rate)
+
+
+def test_an_update_that_changes_w_in_place_is_told_so():
+    def in_place(w, b, x, y, lr):
+        y_hat = 1 if np.dot(w, x) + b >= 0 else 0
+        w += lr * (y - y_hat) * x
+        return w, b + lr * (y - y_hat)
+
+    with pytest.raises(AssertionError, match="changed the arrays passed in"):
+        check_perceptron_update(in_place)
+
+
+def test_an_update_returning_one_value_asks_for_a_pair():
+    with pytest.raises(AssertionError, match=r"expected a pair \(new_w, new_b\)"):
+        check_perceptron_update(lambda w, b, x, y, lr: w)
+
+
+def test_a_weighted_sum_returning_a_vector_asks_for_one_number():
+    with pytest.raises(AssertionError, match="expected one number"):
+        check_weighted_sum(lambda x, w, b: w * x + b)

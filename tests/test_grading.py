@@ -1,0 +1,364 @@
+"""``course grade``: points per test cell, hidden tests restored, and every bad submission a row.
+
+One class of submissions (correct, stub, edited test, partial, infinite loop, not JSON,
+missing, a bare ``<student>.ipynb``) is graded once per module; each test reads its row.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from test_release import (
+    FIXTURE_POINTS,
+    _ready_exercise_lessons,
+    answered,
+    stubbed,
+    unmarked,
+    write_lesson,
+)
+
+from course.cli import main
+from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
+from course.grading import find_submissions, grade, restore_cells
+from course.release import release_notebook
+
+NOTEBOOK = "03_perceptron.ipynb"
+#: a submission that passes the visible test of step but not its hidden tests
+PARTIAL_STEP = "def step(z):\n    return 1 if z > 0 else 0"
+#: a weighted_sum that never returns
+LOOPING_SUM = "def weighted_sum(x, w, b):\n    while True:\n        pass"
+
+
+def _edited_tests(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    for cell in nb.cells:
+        if is_test_cell(cell):
+            cell.source = "pass"
+    return nb
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, python3_kernel_module):
+    """Grade a class of eight submissions once; yields (rows by student, paths)."""
+    tmp = tmp_path_factory.mktemp("grading")
+    source = write_lesson(tmp / "course")
+    instructor = nbformat.read(source, as_version=4)
+    subs = tmp / "submitted"
+    notebooks = {
+        "alice": answered(instructor),
+        "bob": stubbed(instructor),
+        "carol": _edited_tests(stubbed(instructor)),
+        "dave": answered(instructor, step=PARTIAL_STEP),
+        "erin": answered(instructor, weighted_sum=LOOPING_SUM),
+    }
+    for student, nb in notebooks.items():
+        (subs / student).mkdir(parents=True)
+        nbformat.write(nb, subs / student / NOTEBOOK)
+    (subs / "frank").mkdir()
+    (subs / "frank" / NOTEBOOK).write_text('{"cells": [', encoding="utf-8")
+    (subs / "grace").mkdir()
+    (subs / "grace" / "notes.txt").write_text("forgot to upload", encoding="utf-8")
+    nbformat.write(answered(instructor), subs / "heidi.ipynb")
+    before = _digests(subs)
+    out = tmp / "grades.csv"
+    grade(
+        subs,
+        source,
+        out,
+        jobs=2,
+        cell_timeout=3,
+        notebook_timeout=120,
+        feedback=tmp / "feedback",
+        progress=False,
+    )
+    with out.open(newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    return {"rows": rows, "before": before, "subs": subs, "tmp": tmp, "out": out}
+
+
+@pytest.fixture(scope="module")
+def python3_kernel_module():
+    """Skip (fail under CI=true) when the Jupyter kernel the grader runs is missing."""
+    if "python3" not in KernelSpecManager().find_kernel_specs():
+        if os.environ.get("CI") == "true":
+            pytest.fail("required under CI=true: the Jupyter kernel 'python3' is not installed")
+        pytest.skip("the Jupyter kernel 'python3' is not installed")
+
+
+def _points(row: dict) -> dict[str, float]:
+    return {gid: float(row[gid]) for gid in FIXTURE_POINTS}
+
+
+def test_the_csv_has_a_column_per_exercise_and_a_row_per_student(graded):
+    with graded["out"].open(newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == ["student", *FIXTURE_POINTS, "total", "max_total", "status", "reason"]
+    assert sorted(graded["rows"]) == [
+        "alice",
+        "bob",
+        "carol",
+        "dave",
+        "erin",
+        "frank",
+        "grace",
+        "heidi",
+    ]
+    assert {row["max_total"] for row in graded["rows"].values()} == {"3"}
+
+
+@pytest.mark.parametrize("student", ["alice", "heidi"])
+def test_a_correct_submission_scores_full_marks(graded, student):
+    row = graded["rows"][student]
+    assert _points(row) == FIXTURE_POINTS
+    assert (row["total"], row["status"], row["reason"]) == ("3", "graded", "")
+
+
+def test_a_stub_scores_zero_on_each_exercise(graded):
+    row = graded["rows"]["bob"]
+    assert _points(row) == dict.fromkeys(FIXTURE_POINTS, 0.0)
+    assert row["status"] == "graded"
+    assert "weighted-sum-test failed (NotImplementedError)" in row["reason"]
+
+
+def test_an_edited_test_cell_is_noted_and_graded_with_the_original(graded):
+    row = graded["rows"]["carol"]
+    assert _points(row) == _points(graded["rows"]["bob"])
+    for gid in FIXTURE_POINTS:
+        assert f"test cell {gid} was edited; the original was restored" in row["reason"]
+
+
+def test_hidden_tests_are_put_back(graded):
+    row = graded["rows"]["dave"]
+    assert _points(row) == {"weighted-sum-test": 2.0, "step-test": 0.0}
+    assert "step-test failed (AssertionError)" in row["reason"]
+
+
+def test_an_infinite_loop_is_stopped_and_the_rest_is_graded(graded):
+    row = graded["rows"]["erin"]
+    assert _points(row) == {"weighted-sum-test": 0.0, "step-test": 1.0}
+    assert row["status"] == "graded"
+    assert "cell weighted-sum-test was stopped after 3 s (time limit)" in row["reason"]
+
+
+def test_a_corrupt_notebook_gets_a_row_with_its_reason(graded):
+    row = graded["rows"]["frank"]
+    assert (row["total"], row["status"]) == ("0", "invalid")
+    assert "not a valid notebook" in row["reason"]
+
+
+def test_a_missing_notebook_gets_a_row(graded):
+    row = graded["rows"]["grace"]
+    assert (row["total"], row["status"], row["reason"]) == ("0", "missing", f"no {NOTEBOOK}")
+
+
+def test_submissions_are_byte_for_byte_unchanged(graded):
+    assert _digests(graded["subs"]) == graded["before"]
+
+
+def test_every_student_gets_a_feedback_page_with_the_score(graded):
+    for student, row in graded["rows"].items():
+        page = (graded["tmp"] / "feedback" / f"{student}.html").read_text(encoding="utf-8")
+        assert f"Total: {row['total']} / 3" in page
+
+
+def test_a_notebook_that_ignores_interrupts_is_killed_with_its_kernel(
+    tmp_path, python3_kernel_module
+):
+    source = write_lesson(tmp_path / "course")
+    instructor = nbformat.read(source, as_version=4)
+    pid_file = tmp_path / "kernel.pid"
+    stubborn = (
+        "import os, signal\n"
+        f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "def weighted_sum(x, w, b):\n"
+        "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "    while True:\n"
+        "        pass"
+    )
+    (tmp_path / "subs" / "mallory").mkdir(parents=True)
+    nbformat.write(
+        answered(instructor, weighted_sum=stubborn), tmp_path / "subs" / "mallory" / NOTEBOOK
+    )
+    nbformat.write(answered(instructor), tmp_path / "subs" / "alice.ipynb")
+    results = grade(
+        tmp_path / "subs",
+        source,
+        tmp_path / "g.csv",
+        jobs=2,
+        cell_timeout=1,
+        notebook_timeout=8,
+        progress=False,
+    )
+    by_student = {r.student: r for r in results}
+    assert by_student["mallory"].status == "timeout"
+    assert by_student["mallory"].total == 0
+    assert "stopped after 8 s (time limit per notebook)" in by_student["mallory"].reasons[0]
+    assert by_student["alice"].total == 3
+    kernel_pid = int(pid_file.read_text())
+    assert not psutil.pid_exists(kernel_pid) or psutil.Process(kernel_pid).status() == "zombie"
+
+
+def test_restore_cells_puts_back_a_deleted_test_cell_after_its_solution(tmp_path):
+    source = write_lesson(tmp_path / "course")
+    instructor = nbformat.read(source, as_version=4)
+    submission = answered(instructor)
+    submission.cells = [
+        c for c in submission.cells if nbgrader_meta(c).get("grade_id") != "step-test"
+    ]
+    checksums = {
+        nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["checksum"]
+        for c in release_notebook(instructor).cells
+    }
+    restored, notes = restore_cells(submission, instructor, checksums)
+    ids = [nbgrader_meta(c).get("grade_id") for c in restored.cells]
+    assert ids.index("step-test") == ids.index("step") + 1
+    assert "### BEGIN HIDDEN TESTS" in restored.cells[ids.index("step-test")].source
+    assert notes == ["test cell step-test was missing; the original was restored"]
+
+
+def test_find_submissions_reads_folders_and_files_and_skips_hidden_entries(tmp_path):
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "ann" / NOTEBOOK).write_text("{}")
+    (tmp_path / "ben.ipynb").write_text("{}")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / "grades.csv").write_text("")
+    (tmp_path / "cy").mkdir()
+    assert find_submissions(tmp_path, NOTEBOOK) == {
+        "ann": tmp_path / "ann" / NOTEBOOK,
+        "ben": tmp_path / "ben.ipynb",
+        "cy": None,
+    }
+
+
+def _cli(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_grade_writes_the_csv_and_says_so(tmp_path, capsys, python3_kernel_module):
+    root = tmp_path / "course"
+    instructor = nbformat.read(write_lesson(root), as_version=4)
+    (tmp_path / "subs").mkdir()
+    nbformat.write(answered(instructor), tmp_path / "subs" / "ann.ipynb")
+    code, out, _ = _cli(
+        capsys,
+        "grade",
+        tmp_path / "subs",
+        "--lesson",
+        "perceptron",
+        "--root",
+        root,
+        "--out",
+        tmp_path / "g.csv",
+        "--jobs",
+        "1",
+    )
+    assert code == 0
+    assert f"graded 1 submissions (0 could not be run in full); wrote {tmp_path / 'g.csv'}" in out
+    (row,) = csv.DictReader((tmp_path / "g.csv").open(newline=""))
+    assert (row["student"], row["total"]) == ("ann", "3")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lesson", "99"], "unknown lesson '99'"),
+        (["--lesson", "5"], "lesson 05 (neural-networks) is planned"),
+        (["--lesson", "3", "--jobs", "0"], "--jobs must be positive, got 0"),
+        (["--lesson", "3", "--timeout-cell", "-1"], "--timeout-cell must be positive, got -1.0"),
+    ],
+)
+def test_cli_grade_bad_input_is_a_clear_error(tmp_path, capsys, args, message):
+    root = tmp_path / "course"
+    write_lesson(root)
+    (tmp_path / "subs").mkdir()
+    code, _, err = _cli(
+        capsys, "grade", tmp_path / "subs", "--root", root, "--out", tmp_path / "g.csv", *args
+    )
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "g.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(lambda d: None, "submissions folder not found"), (lambda d: d.mkdir(), "no submissions in")],
+)
+def test_cli_grade_without_submissions_is_a_clear_error(tmp_path, capsys, make, message):
+    root = tmp_path / "course"
+    write_lesson(root)
+    make(tmp_path / "subs")
+    code, _, err = _cli(
+        capsys,
+        "grade",
+        tmp_path / "subs",
+        "--lesson",
+        "3",
+        "--root",
+        root,
+        "--out",
+        tmp_path / "g.csv",
+    )
+    assert code == 2
+    assert message in err
+
+
+def test_cli_grade_refuses_to_write_into_the_submissions(tmp_path, capsys):
+    root = tmp_path / "course"
+    write_lesson(root)
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    code, _, err = _cli(
+        capsys,
+        "grade",
+        tmp_path / "subs",
+        "--lesson",
+        "3",
+        "--root",
+        root,
+        "--out",
+        tmp_path / "subs" / "g.csv",
+    )
+    assert code == 2
+    assert "is inside the submissions folder" in err
+
+
+@pytest.mark.parametrize("notebook", _ready_exercise_lessons())
+def test_each_ready_lesson_grades_full_marks_and_stub_zero(
+    tmp_path, notebook, python3_kernel_module
+):
+    source = Path(__file__).resolve().parents[1] / notebook
+    instructor = nbformat.read(source, as_version=4)
+    name = Path(notebook).name
+    for student, nb in (("right", answered(instructor)), ("stub", stubbed(instructor))):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "subs" / student / name)
+    results = {
+        r.student: r
+        for r in grade(
+            tmp_path / "subs", source, tmp_path / "g.csv", jobs=2, cell_timeout=60, progress=False
+        )
+    }
+    points = {
+        nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
+        for c in instructor.cells
+        if is_test_cell(c)
+    }
+    assert results["right"].scores == points, results["right"].reasons
+    assert results["stub"].scores == dict.fromkeys(points, 0.0)
+    assert any(is_solution_cell(c) and unmarked(c.source) for c in instructor.cells)

@@ -1,0 +1,140 @@
+"""dlcore.losses: values, gradients, finiteness at 0 and 1, label checks and get()."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from dlcore import activations, losses
+
+MSE, BCE, CE = losses.get("mse"), losses.get("bce"), losses.get("cross_entropy")
+
+
+def test_mse_value_and_gradient():
+    y_pred = np.array([[1.0], [2.0], [4.0]])
+    y_true = np.array([1.0, 3.0, 2.0])
+    assert MSE.forward(y_pred, y_true) == pytest.approx((0 + 1 + 4) / 3)
+    np.testing.assert_allclose(MSE.backward(y_pred, y_true), [[0.0], [-2 / 3], [4 / 3]])
+    assert MSE.backward(y_pred, y_true).shape == (3, 1)
+
+
+def test_mse_sums_over_outputs_and_averages_over_samples():
+    y_pred = np.array([[1.0, 2.0], [0.0, 0.0]])
+    y_true = np.array([[0.0, 0.0], [0.0, 1.0]])
+    assert MSE.forward(y_pred, y_true) == pytest.approx((1 + 4 + 1) / 2)
+
+
+def test_targets_of_shape_n_and_n_by_1_give_the_same_result():
+    y_pred = np.array([[0.2], [0.9]])
+    for loss in (MSE, BCE):
+        assert loss.forward(y_pred, [0, 1]) == loss.forward(y_pred, [[0], [1]])
+        assert loss.forward(y_pred.ravel(), [[0], [1]]) == loss.forward(y_pred, [0, 1])
+
+
+def test_bce_value_by_hand():
+    expected = -(np.log(0.8) + np.log(1 - 0.3)) / 2
+    assert BCE.forward([[0.8], [0.3]], [1, 0]) == pytest.approx(expected)
+    assert BCE([[0.8], [0.3]], [1, 0]) == pytest.approx(expected)  # callable
+
+
+def test_bce_is_finite_and_warning_free_at_predictions_0_and_1():
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        wrong = BCE.forward([[0.0], [1.0]], [1, 0])
+        grad = BCE.backward([[0.0], [1.0]], [1, 0])
+        perfect = BCE.forward([[0.0], [1.0]], [0, 1])
+    assert np.isfinite(wrong) and wrong > 20  # confidently wrong costs a lot
+    assert np.all(np.isfinite(grad))
+    assert perfect == 0.0
+
+
+def test_cross_entropy_integer_and_one_hot_labels_agree():
+    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    labels = np.array([0, 2])
+    one_hot = np.eye(3)[labels]
+    expected = -(np.log(0.7) + np.log(0.8)) / 2
+    assert CE.forward(p, labels) == pytest.approx(expected)
+    assert CE.forward(p, one_hot) == pytest.approx(expected)
+    assert CE.forward(p, labels[:, None]) == pytest.approx(expected)
+    np.testing.assert_allclose(CE.backward(p, labels), CE.backward(p, one_hot))
+    assert CE.forward(one_hot, labels) == 0.0
+
+
+def test_output_gradients_simplify_to_prediction_minus_target():
+    """sigmoid + BCE and softmax + cross-entropy both give dL/dz = (p - y) / n."""
+    z = np.array([[0.3], [-1.2], [2.0]])
+    y = np.array([[1.0], [0.0], [0.0]])
+    sig = activations.get("sigmoid")
+    p = sig.forward(z)
+    np.testing.assert_allclose(sig.backward(z, BCE.backward(p, y)), (p - y) / 3)
+
+    z = np.array([[0.3, -1.0, 2.0], [1.0, 1.0, 0.0]])
+    labels = np.array([2, 0])
+    soft = activations.get("softmax")
+    p = soft.forward(z)
+    expected = (p - np.eye(3)[labels]) / 2
+    np.testing.assert_allclose(soft.backward(z, CE.backward(p, labels)), expected)
+
+
+def test_labels_outside_the_range_are_named():
+    p = np.array([[0.5, 0.3, 0.2]])
+    with pytest.raises(
+        ValueError, match=r"y_true must be integer class labels in 0\.\.2.*got label\(s\) 3"
+    ):
+        CE.forward(p, [3])
+    with pytest.raises(ValueError, match=r"got label\(s\) -1"):
+        CE.forward(p, [-1])
+    with pytest.raises(ValueError, match=r"got label\(s\) 1.5"):
+        CE.forward(p, [1.5])
+    with pytest.raises(ValueError, match=r"y_true must hold targets in \[0, 1\].*e\.g\. 2"):
+        BCE.forward([[0.5], [0.5]], [1, 2])
+    with pytest.raises(ValueError, match=r"y_true must hold one-hot targets.*-1"):
+        CE.forward(p, [[0.0, 2.0, -1.0]])
+
+
+def test_predictions_that_are_not_probabilities_are_rejected():
+    with pytest.raises(ValueError, match=r"y_pred must hold probabilities in \[0, 1\].*1.5"):
+        BCE.forward([[1.5]], [1])
+    with pytest.raises(ValueError, match=r"y_pred must hold probabilities.*-0.1"):
+        CE.forward([[-0.1, 1.1]], [0])
+
+
+def test_shape_and_value_errors_name_the_argument():
+    with pytest.raises(ValueError, match=r"same number of samples; got 2 and 3"):
+        MSE.forward([[1.0], [2.0]], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"y_true must have the shape of y_pred, \(2, 2\)"):
+        MSE.forward([[1.0, 2.0], [3.0, 4.0]], [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"y_true must be one-hot with the shape of y_pred"):
+        CE.forward([[0.5, 0.5], [0.5, 0.5]], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"y_pred must be 2-D"):
+        CE.forward([0.5, 0.5], [0, 1])
+    with pytest.raises(ValueError, match=r"y_pred must be 1-D or 2-D"):
+        MSE.forward(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
+    with pytest.raises(ValueError, match="y_pred must hold finite numbers"):
+        MSE.forward([[np.nan]], [1.0])
+    with pytest.raises(ValueError, match="y_true must hold finite numbers"):
+        BCE.backward([[0.5]], [np.inf])
+    with pytest.raises(TypeError, match="y_true must be array-like"):
+        MSE.forward([[1.0]], ["a"])
+
+
+def test_get_names_aliases_and_errors():
+    assert set(losses.NAMES) == {"mse", "bce", "cross_entropy"}
+    assert losses.get("binary_cross_entropy") is BCE
+    assert losses.get("categorical_cross_entropy") is CE
+    assert losses.get(MSE) is MSE
+    with pytest.raises(ValueError, match="unknown loss 'hinge'; expected one of: bce.*mse"):
+        losses.get("hinge")
+    with pytest.raises(TypeError, match="loss must be a name or a Loss"):
+        losses.get(None)
+
+
+def test_is_classification():
+    assert losses.is_classification("bce") and losses.is_classification(CE)
+    assert not losses.is_classification("mse")
+
+
+def test_one_hot():
+    np.testing.assert_array_equal(losses.one_hot([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
+    with pytest.raises(ValueError, match=r"labels must be integer class labels in 0\.\.1"):
+        losses.one_hot([2], 2)

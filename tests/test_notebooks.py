@@ -1,0 +1,140 @@
+"""Every ready lesson: clean when committed, runs under nbval and papermill, sound exercises.
+
+Each notebook is executed once per mode: nbval (lax) and papermill with ``SEED=7``.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from course import syllabus
+from course.cli import main
+from course.editions import has_markers, is_solution_cell, is_test_cell
+from course.runner import Target, declared_parameters, describe_failure, run_notebook
+
+pytestmark = pytest.mark.notebooks
+
+ROOT = syllabus.course_root()
+READY = syllabus.ready(ROOT)
+each_lesson = pytest.mark.parametrize("lesson", READY, ids=[les.notebook for les in READY])
+
+
+def _read(lesson: syllabus.Lesson) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / lesson.notebook, as_version=4)
+
+
+def _marked_lines(nb: nbformat.NotebookNode) -> tuple[set[str], set[str]]:
+    """Lines inside solution or hidden-test regions, and the lines outside every region."""
+    inside, outside = set(), set()
+    for cell in nb.cells:
+        in_region = False
+        for raw in cell.source.splitlines():
+            line = raw.strip()
+            if re.match(r"### BEGIN (SOLUTION|HIDDEN TESTS)", line):
+                in_region = True
+            elif re.match(r"### END (SOLUTION|HIDDEN TESTS)", line):
+                in_region = False
+            elif line and not line.startswith("#"):
+                (inside if in_region else outside).add(line)
+    return inside, outside
+
+
+def test_lessons_are_ready():
+    assert READY, f"no lesson notebook in {ROOT / syllabus.NOTEBOOK_DIR}"
+
+
+@each_lesson
+def test_committed_notebook_has_no_outputs_and_a_seed_parameter(lesson):
+    nb = _read(lesson)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs for cell in code), "outputs must be stripped"
+    assert all(cell.execution_count is None for cell in code), "execution counts must be stripped"
+    tagged = [cell for cell in code if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    assert "SEED" in declared_parameters(ROOT / lesson.notebook)
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+@each_lesson
+def test_exercises_have_two_to_four_graded_tests_after_solutions(lesson):
+    cells = _read(lesson).cells
+    tests = [i for i, cell in enumerate(cells) if is_test_cell(cell)]
+    assert 2 <= len(tests) <= 4, f"{len(tests)} graded test cells"
+    for i in tests:
+        assert i > 0 and is_solution_cell(cells[i - 1]), f"test cell {i} follows no solution cell"
+        assert cells[i].metadata.nbgrader.get("points", 0) > 0
+    for i, cell in enumerate(cells):
+        if is_solution_cell(cell):
+            assert "### BEGIN SOLUTION" in cell.source
+            assert i + 1 < len(cells) and is_test_cell(cells[i + 1]), f"solution {i} untested"
+
+
+@each_lesson
+def test_nbval_lax_passes_every_code_cell(lesson, python3_kernel, tmp_path):
+    path = ROOT / lesson.notebook
+    n_code = sum(cell.cell_type == "code" for cell in _read(lesson).cells)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.fullmatch(rf"{n_code} passed(, \d+ warnings?)? in [\d.]+s( \(.*\))?", summary), (
+        summary
+    )
+
+
+@each_lesson
+def test_papermill_with_another_seed(lesson, python3_kernel, tmp_path):
+    target = Target(lesson.id, ROOT / lesson.notebook, "python3")
+    try:
+        output = run_notebook(target, tmp_path, {"SEED": 7}, progress=False)
+    except PapermillExecutionError as exc:
+        pytest.fail(describe_failure(target, exc, tmp_path / target.path.name), pytrace=False)
+    executed = nbformat.read(output, as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "SEED = 7" in injected[0].source
+
+
+@pytest.fixture(scope="module")
+def lab_workspace(tmp_path_factory) -> Path:
+    """The workspace made by ``course lab --dry-run`` from the real lessons."""
+    ws = tmp_path_factory.mktemp("lab") / "dl-course-work"
+    assert main(["lab", str(ws), "--dry-run"]) == 0
+    return ws
+
+
+@each_lesson
+def test_workspace_copy_has_stubs_and_no_solution(lesson, lab_workspace):
+    source = _read(lesson)
+    copy = nbformat.read(lab_workspace / Path(lesson.notebook).name, as_version=4)
+    assert [c.cell_type for c in copy.cells] == [c.cell_type for c in source.cells]
+    for cell in copy.cells:
+        assert not has_markers(cell.source)
+        if is_solution_cell(cell) and cell.cell_type == "code":
+            assert "raise NotImplementedError()" in cell.source
+    inside, outside = _marked_lines(source)
+    text = "\n".join(cell.source for cell in copy.cells)
+    leaked = (inside - outside) & {line.strip() for line in text.splitlines()}
+    assert not leaked, f"solution or hidden-test lines left in the learner's copy: {leaked}"

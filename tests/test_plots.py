@@ -1,0 +1,381 @@
+"""course.plots: each figure renders to PNG and holds the data, labels and texts it claims."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex, to_rgba  # noqa: E402
+from matplotlib.contour import ContourSet  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+import dlcore as dl  # noqa: E402
+from course import plots  # noqa: E402
+from course.palette import CLASS_COLORS, CLASS_MARKERS, PALETTE  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """Render ``fig`` and check the result is a non-empty PNG image."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    data = buffer.getvalue()
+    assert data.startswith(PNG_SIGNATURE)
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width > 100 and height > 100
+    return data
+
+
+def legend_texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def lines_by_label(ax) -> dict:
+    return {line.get_label(): line for line in ax.get_lines()}
+
+
+@pytest.fixture
+def blobs():
+    rng = np.random.default_rng(3)
+    X = np.vstack([rng.normal(-2, 0.5, (15, 2)), rng.normal(2, 0.5, (10, 2))])
+    y = np.array([0] * 15 + [1] * 10)
+    return X, y
+
+
+class ThresholdModel:
+    """Predicts class 1 right of x1 = 0 (a known vertical boundary)."""
+
+    def predict(self, X):
+        return (X[:, 0] > 0).astype(float)
+
+
+# ---------------------------------------------------------------- plot_data
+
+
+def test_plot_data_draws_each_class_with_its_colour_marker_and_legend(blobs):
+    X, y = blobs
+    fig = plots.plot_data(X, y, title="Two blobs", xlabel="age", ylabel="income")
+    png_bytes(fig)
+    (ax,) = fig.axes
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("Two blobs", "age", "income")
+    assert legend_texts(ax) == ["class 0", "class 1"]
+    for cls, coll in enumerate(ax.collections):
+        np.testing.assert_allclose(coll.get_offsets(), X[y == cls])
+        assert to_hex(coll.get_facecolor()[0]) == CLASS_COLORS[cls].lower()
+    markers = {coll.get_paths()[0].vertices.shape[0] for coll in ax.collections}
+    assert len(markers) == len(CLASS_MARKERS)  # the two classes differ in shape too
+
+
+def test_plot_data_accepts_float_and_column_labels_and_draws_on_a_given_ax(blobs):
+    X, y = blobs
+    fig, (left, right) = plt.subplots(1, 2)
+    got = plots.plot_data(X, y.astype(float).reshape(-1, 1), ax=right)
+    assert got is fig
+    assert len(right.collections) == 2 and len(left.collections) == 0
+
+
+def test_plot_data_more_than_two_classes_takes_palette_colours():
+    X = np.arange(12.0).reshape(6, 2)
+    fig = plots.plot_data(X, [0, 1, 2, 0, 1, 2])
+    colours = [to_hex(c.get_facecolor()[0]) for c in fig.axes[0].collections]
+    assert colours == [p.lower() for p in PALETTE[:3]]
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        (np.zeros((4, 3)), [0, 1, 0, 1], "X must have shape"),
+        (np.zeros((4, 2)), [0, 1, 0], "y must have shape"),
+        (np.zeros((4, 2)), [0, 1, 0.5, 1], "class labels"),
+        (np.zeros((4, 2)), [0, -1, 0, 1], "class labels"),
+    ],
+)
+def test_plot_data_rejects_bad_input(X, y, message):
+    with pytest.raises(ValueError, match=message):
+        plots.plot_data(X, y)
+
+
+# ---------------------------------------------------------------- plot_decision_boundary
+
+
+def contour_sets(ax) -> tuple[list[ContourSet], list[ContourSet]]:
+    sets = [c for c in ax.collections if isinstance(c, ContourSet)]
+    return [c for c in sets if c.filled], [c for c in sets if not c.filled]
+
+
+def test_decision_boundary_fills_regions_and_draws_the_boundary_where_the_model_switches(blobs):
+    X, y = blobs
+    fig = plots.plot_decision_boundary(ThresholdModel(), X, y, title="Threshold")
+    png_bytes(fig)
+    (ax,) = fig.axes
+    filled, lines = contour_sets(ax)
+    assert len(filled) == 1 and len(lines) == 1
+    vertices = np.vstack([p.vertices for p in lines[0].get_paths() if len(p.vertices)])
+    spacing = np.ptp(ax.get_xlim()) / 200
+    assert np.all(np.abs(vertices[:, 0]) <= 2 * spacing)  # the line x1 = 0
+    assert ax.get_title() == "Threshold"
+    assert legend_texts(ax) == ["class 0", "class 1"]
+    scatter = [c for c in ax.collections if not isinstance(c, ContourSet)]
+    assert sum(len(c.get_offsets()) for c in scatter) == len(X)
+    fills = [to_hex(c) for c in filled[0].get_facecolor()]
+    assert fills == [c.lower() for c in CLASS_COLORS]
+
+
+def test_decision_boundary_covers_the_data_with_a_margin(blobs):
+    X, y = blobs
+    fig = plots.plot_decision_boundary(ThresholdModel(), X, y, resolution=50)
+    (ax,) = fig.axes
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+    assert x_low < X[:, 0].min() and x_high > X[:, 0].max()
+    assert y_low < X[:, 1].min() and y_high > X[:, 1].max()
+
+
+def test_decision_boundary_thresholds_column_probabilities_at_one_half(blobs):
+    X, y = blobs
+
+    class Sigmoid:
+        def predict(self, X):
+            return (1 / (1 + np.exp(-(X[:, 1] - 1.0))))[:, None]  # p = 0.5 on x2 = 1
+
+    fig = plots.plot_decision_boundary(Sigmoid(), X, y, resolution=100)
+    ax = fig.axes[0]
+    _, (line,) = contour_sets(ax)
+    vertices = np.vstack([p.vertices for p in line.get_paths() if len(p.vertices)])
+    assert np.all(np.abs(vertices[:, 1] - 1.0) <= 2 * np.ptp(ax.get_ylim()) / 100)
+
+
+def test_decision_boundary_takes_the_argmax_of_several_outputs():
+    X = np.array([[-3.0, 0.0], [0.0, 0.0], [3.0, 0.0], [0.0, 1.0]])
+    y = np.array([0, 1, 2, 1])
+
+    class ThreeBands:
+        def predict(self, X):
+            scores = np.column_stack([-X[:, 0] - 1, np.zeros(len(X)), X[:, 0] - 1])
+            return scores
+
+    fig = plots.plot_decision_boundary(ThreeBands(), X, y, resolution=60)
+    filled, lines = contour_sets(fig.axes[0])
+    assert len(filled[0].get_facecolor()) == 3  # three regions
+    assert len(lines[0].levels) == 2  # two boundaries between them
+
+
+def test_decision_boundary_of_a_constant_model_has_no_boundary_line(blobs):
+    X, y = blobs
+
+    class Always1:
+        def predict(self, X):
+            return np.ones(len(X))
+
+    fig = plots.plot_decision_boundary(Always1(), X, y, resolution=20)
+    png_bytes(fig)
+    filled, lines = contour_sets(fig.axes[0])
+    assert len(filled) == 1 and lines == []
+
+
+def test_decision_boundary_rejects_a_bad_resolution(blobs):
+    with pytest.raises(ValueError, match="resolution"):
+        plots.plot_decision_boundary(ThresholdModel(), *blobs, resolution=1)
+
+
+# ---------------------------------------------------------------- plot_loss_curves
+
+
+def test_loss_curves_show_training_and_validation_per_epoch():
+    history = SimpleNamespace(loss=[0.9, 0.5, 0.3, 0.2], val_loss=[1.0, 0.6, 0.45, 0.4])
+    fig = plots.plot_loss_curves(history, title="Training run")
+    png_bytes(fig)
+    (ax,) = fig.axes
+    lines = lines_by_label(ax)
+    np.testing.assert_array_equal(lines["training"].get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_allclose(lines["training"].get_ydata(), history.loss)
+    np.testing.assert_allclose(lines["validation"].get_ydata(), history.val_loss)
+    assert lines["training"].get_color() != lines["validation"].get_color()
+    assert legend_texts(ax) == ["training", "validation"]
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("Training run", "epoch", "loss")
+
+
+@pytest.mark.parametrize(
+    "history", [SimpleNamespace(loss=[3.0, 2.0, 1.5], val_loss=[]), {"loss": [3.0, 2.0, 1.5]}]
+)
+def test_loss_curves_without_validation_have_one_line(history):
+    fig = plots.plot_loss_curves(history)
+    (ax,) = fig.axes
+    assert legend_texts(ax) == ["training"]
+    np.testing.assert_allclose(lines_by_label(ax)["training"].get_ydata(), [3.0, 2.0, 1.5])
+
+
+def test_loss_curves_accept_a_plain_list_and_reject_nonsense():
+    fig = plots.plot_loss_curves([1.0, 0.5])
+    np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), [1.0, 0.5])
+    with pytest.raises(ValueError, match="no training loss"):
+        plots.plot_loss_curves({"loss": []})
+    with pytest.raises(TypeError, match="history must be"):
+        plots.plot_loss_curves(3.5)
+
+
+# ---------------------------------------------------------------- plot_activations
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+EXPECTED = {  # f and f' written out here, independently of dlcore
+    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z))),
+    "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+    "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(float)),
+    "leaky_relu": (
+        lambda z: np.where(z > 0, z, 0.01 * z),
+        lambda z: np.where(z > 0, 1.0, 0.01),
+    ),
+}
+
+
+def test_activations_draw_one_panel_per_function_with_curve_and_derivative():
+    fig = plots.plot_activations()
+    png_bytes(fig)
+    assert len(fig.axes) == 4
+    assert fig.get_suptitle() == "Activation functions and their derivatives"
+    for ax, name in zip(fig.axes, EXPECTED, strict=True):
+        assert ax.get_title() == name and ax.get_xlabel() == "z"
+        lines = lines_by_label(ax)
+        z = lines["f(z)"].get_xdata()
+        assert z.min() == -5 and z.max() == 5
+        f, df = EXPECTED[name]
+        np.testing.assert_allclose(lines["f(z)"].get_ydata(), f(z), atol=1e-12)
+        np.testing.assert_allclose(lines["f'(z)"].get_ydata(), df(z), atol=1e-12)
+        assert legend_texts(ax) == ["f(z)", "f'(z)"]
+
+
+def test_activations_use_the_given_names_and_z():
+    z = np.linspace(-1, 1, 11)
+    fig = plots.plot_activations(["tanh", "step"], z=z, title="Two")
+    assert [ax.get_title() for ax in fig.axes] == ["tanh", "step"]
+    step = lines_by_label(fig.axes[1])
+    np.testing.assert_array_equal(step["f(z)"].get_ydata(), (z >= 0).astype(float))
+    np.testing.assert_array_equal(step["f'(z)"].get_ydata(), np.zeros_like(z))
+    assert fig.get_suptitle() == "Two"
+
+
+def test_activations_reject_unknown_names_and_bad_z():
+    with pytest.raises(ValueError, match="swish"):
+        plots.plot_activations(["swish"])
+    with pytest.raises(ValueError, match="z must be a 1-D"):
+        plots.plot_activations(z=np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="at least one"):
+        plots.plot_activations([])
+
+
+# ---------------------------------------------------------------- plot_network
+
+
+def texts_by_gid(ax, prefix: str) -> dict[str, str]:
+    return {
+        t.get_gid(): t.get_text()
+        for t in ax.texts
+        if t.get_gid() and t.get_gid().startswith(prefix)
+    }
+
+
+W1 = np.array([[0.123, -1.456], [2.0, 0.004]])
+W2 = np.array([[-0.5], [0.777]])
+
+
+def test_network_writes_every_weight_on_its_edge_to_two_decimals():
+    fig = plots.plot_network([W1, W2])
+    png_bytes(fig)
+    (ax,) = fig.axes
+    weights = texts_by_gid(ax, "weight:")
+    assert len(weights) == W1.size + W2.size
+    for layer, W in enumerate([W1, W2]):
+        for i, j in np.ndindex(W.shape):
+            assert weights[f"weight:{layer}:{i}:{j}"] == f"{W[i, j]:.2f}"
+    assert weights["weight:0:0:1"] == "-1.46"
+    assert texts_by_gid(ax, "bias:") == {}  # plain matrices carry no biases
+    assert ax.get_title() == "Network 2-2-1"
+
+
+def test_network_edges_join_the_right_units_and_show_the_sign_by_colour():
+    fig = plots.plot_network([W1, W2])
+    ax = fig.axes[0]
+    edges = ax.get_lines()
+    assert len(edges) == W1.size + W2.size
+    for edge in edges:
+        x = edge.get_xdata()
+        assert x[1] - x[0] == 1  # each edge goes to the next layer
+    label = next(t for t in ax.texts if t.get_gid() == "weight:0:0:1")
+    x, y = label.get_position()
+    # the label of w[0, 1] lies on the segment from input 0 (0, 0.5) to hidden 1 (1, -0.5)
+    assert 0 < x < 1 and y == pytest.approx(0.5 - x)
+    assert to_rgba(label.get_color()) == to_rgba(PALETTE[3])  # negative weight
+    positive = next(t for t in ax.texts if t.get_gid() == "weight:0:0:0")
+    assert to_rgba(positive.get_color()) == to_rgba(PALETTE[0])
+
+
+def test_network_from_dense_layers_names_the_units_and_writes_the_biases():
+    layers = [SimpleNamespace(W=W1, b=np.array([0.1, -0.25])), SimpleNamespace(W=W2, b=[1.5])]
+    fig = plots.plot_network(
+        layers, title="Buys?", input_names=["age", "income"], output_names=["buys"]
+    )
+    ax = fig.axes[0]
+    texts = {t.get_text() for t in ax.texts}
+    assert {"age", "income", "h1", "h2", "buys"} <= texts
+    assert texts_by_gid(ax, "bias:") == {
+        "bias:0:0": "b=0.10",
+        "bias:0:1": "b=-0.25",
+        "bias:1:0": "b=1.50",
+    }
+    assert ax.get_title() == "Buys?"
+
+
+def test_network_accepts_a_model_with_layers():
+    model = SimpleNamespace(layers=[SimpleNamespace(W=W1, b=np.zeros(2))])
+    fig = plots.plot_network(model)
+    assert texts_by_gid(fig.axes[0], "weight:")["weight:0:1:0"] == "2.00"
+
+
+def test_network_from_dlcore_dense_layers():
+    model = dl.Sequential([dl.Dense(3, 2, activation="relu", seed=0), dl.Dense(2, 1, seed=1)])
+    fig = plots.plot_network(model)
+    weights = texts_by_gid(fig.axes[0], "weight:")
+    W = model.layers[0].W
+    assert weights == {
+        **{f"weight:0:{i}:{j}": f"{W[i, j]:.2f}" for i, j in np.ndindex(W.shape)},
+        **{f"weight:1:{i}:0": f"{model.layers[1].W[i, 0]:.2f}" for i in range(2)},
+    }
+    assert fig.axes[0].get_title() == "Network 3-2-1"
+
+
+@pytest.mark.parametrize(
+    ("arg", "error", "message"),
+    [
+        ([np.zeros((2, 3)), np.zeros((2, 1))], ValueError, "has 2 inputs but layer 0 has 3"),
+        ([np.zeros((20, 2))], ValueError, "at most 16 units"),
+        ([np.zeros(3)], ValueError, "must be 2-D"),
+        ([SimpleNamespace(parameters=list)], ValueError, "Dense layers only"),
+        ("dense", TypeError, "layers_or_model must be"),
+        ([], TypeError, "layers_or_model must be"),
+    ],
+)
+def test_network_rejects_what_it_cannot_draw(arg, error, message):
+    with pytest.raises(error, match=message):
+        plots.plot_network(arg)
+
+
+def test_network_rejects_names_of_the_wrong_length():
+    with pytest.raises(ValueError, match="input_names must name 2 units; got 3"):
+        plots.plot_network([W1, W2], input_names=["a", "b", "c"])

@@ -1,0 +1,237 @@
+"""course.widgets driven headless: click, slide, and check the state and the redrawn image."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as W  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import dlcore as dl  # noqa: E402
+from course import widgets  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png(image: W.Image) -> bytes:
+    """The Image widget's value (a memoryview) as bytes, checked to be a non-empty PNG."""
+    data = bytes(image.value)
+    assert data.startswith(PNG_SIGNATURE) and len(data) > 1000
+    return data
+
+
+@pytest.fixture
+def data():
+    """20 points, labelled by the side of the line x1 + x2 = 0.3 (separable)."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(0, 1, (20, 2))
+    y = (X[:, 0] + X[:, 1] > 0.3).astype(int)
+    return X, y
+
+
+def rosenblatt(w, b, x, y, lr):
+    """One update written out here: y_hat = [w.x + b >= 0], e = y - y_hat."""
+    e = y - int(x @ w + b >= 0)
+    return w + lr * e * x, b + lr * e, e
+
+
+# ---------------------------------------------------------------- perceptron stepper
+
+
+def test_stepper_is_a_widget_with_its_controls_and_starts_at_zero(data):
+    s = widgets.perceptron_stepper(*data)
+    assert isinstance(s, W.VBox)
+    assert [b.description for b in (s.step_button, s.epoch_button, s.reset_button)] == [
+        "Step",
+        "Epoch",
+        "Reset",
+    ]
+    assert isinstance(s.perceptron, dl.Perceptron)
+    np.testing.assert_array_equal(s.perceptron.w, [0.0, 0.0])
+    assert s.perceptron.b == 0.0
+    assert (s.epoch, s.position, s.errors_this_epoch) == (1, 0, 0)
+    assert sorted(s.order) == list(range(20))
+    png(s.image)
+    for text in ("w1", "w2", "0.0000", "errors this epoch", "errors on all data"):
+        assert text in s.status.value
+
+
+def test_each_step_click_applies_rosenblatts_rule_to_the_next_shuffled_sample(data):
+    X, y = data
+    s = widgets.perceptron_stepper(X, y, lr=0.5, seed=3)
+    w, b, errors = np.zeros(2), 0.0, 0
+    for k in range(6):
+        before = png(s.image)
+        s.step_button.click()
+        i = s.order[k]
+        w, b, e = rosenblatt(w, b, X[i], y[i], 0.5)
+        errors += e != 0
+        np.testing.assert_allclose(s.perceptron.w, w)
+        assert s.perceptron.b == pytest.approx(b)
+        assert s.position == k + 1 and s.errors_this_epoch == errors
+        assert s.last == {"index": i, "y": y[i], "y_hat": y[i] - e, "e": e}
+        assert png(s.image) != before
+        png(s.image)
+        assert f"{w[0]:.4f}" in s.status.value and f"{b:.4f}" in s.status.value
+        assert f"{k + 1} / 20" in s.status.value
+        assert s.figure.axes[0].get_title() == f"Epoch 1, sample {k + 1}/20"
+
+
+def test_epoch_click_finishes_the_epoch_and_counts_its_errors(data):
+    X, y = data
+    s = widgets.perceptron_stepper(X, y, seed=0)
+    s.step_button.click()
+    s.step_button.click()
+    s.epoch_button.click()
+    w, b, errors = np.zeros(2), 0.0, 0
+    for i in s.order:
+        w, b, e = rosenblatt(w, b, X[i], y[i], 1.0)
+        errors += e != 0
+    assert (s.epoch, s.position, s.errors_this_epoch) == (1, 20, errors)
+    np.testing.assert_allclose(s.perceptron.w, w)
+    wrong = int(np.sum((X @ w + b >= 0).astype(int) != y))
+    assert s.total_errors() == wrong
+    assert f"{wrong} / 20" in s.status.value
+    first_order = s.order.copy()
+    s.epoch_button.click()  # a complete epoch: the next click runs a whole new one
+    assert (s.epoch, s.position) == (2, 20)
+    assert not np.array_equal(s.order, first_order)
+
+
+def test_stepper_walks_the_same_path_as_perceptron_fit(data):
+    X, y = data
+    fitted = dl.Perceptron(lr=1.0, epochs=50, seed=4).fit(X, y)
+    s = widgets.perceptron_stepper(X, y, seed=4)
+    for _ in fitted.errors_:
+        s.epoch_button.click()
+    np.testing.assert_allclose(s.perceptron.w, fitted.w)
+    assert s.perceptron.b == pytest.approx(fitted.b)
+    assert s.errors_this_epoch == fitted.errors_[-1]
+
+
+def test_stepper_reaches_zero_errors_on_separable_data(data):
+    s = widgets.perceptron_stepper(*data)
+    for _ in range(100):
+        s.epoch_button.click()
+        if s.errors_this_epoch == 0:
+            break
+    assert s.errors_this_epoch == 0 and s.total_errors() == 0
+    assert "0 / 20" in s.status.value
+
+
+def test_reset_click_restores_zero_weights_and_the_first_order(data):
+    s = widgets.perceptron_stepper(*data, seed=2)
+    first_order, first_image = s.order.copy(), png(s.image)
+    s.epoch_button.click()
+    s.epoch_button.click()
+    s.reset_button.click()
+    np.testing.assert_array_equal(s.perceptron.w, [0.0, 0.0])
+    assert s.perceptron.b == 0.0
+    assert (s.epoch, s.position, s.errors_this_epoch, s.last) == (1, 0, 0, None)
+    np.testing.assert_array_equal(s.order, first_order)
+    assert png(s.image) == first_image
+
+
+def test_the_seed_sets_the_order(data):
+    a, b, c = (widgets.perceptron_stepper(*data, seed=k).order for k in (5, 5, 6))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "lr", "message"),
+    [
+        (np.zeros((4, 3)), [0, 1, 0, 1], 1.0, "X must have shape"),
+        (np.zeros((4, 2)), [0, 1, 0], 1.0, "y must hold 4 labels"),
+        (np.zeros((4, 2)), [0, 1, 2, 1], 1.0, "labels 0 and 1"),
+        (np.zeros((4, 2)), [0, 1, 0, 1], -1.0, "lr must be"),
+    ],
+)
+def test_stepper_rejects_bad_input(X, y, lr, message):
+    with pytest.raises(ValueError, match=message):
+        widgets.perceptron_stepper(X, y, lr=lr)
+
+
+# ---------------------------------------------------------------- activation explorer
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def tangent_line(explorer):
+    left = explorer.figure.axes[0]
+    return next(line for line in left.get_lines() if line.get_label() == "tangent")
+
+
+def test_explorer_offers_the_activations_and_shows_value_and_slope():
+    e = widgets.activation_explorer()
+    assert isinstance(e, W.VBox)
+    assert list(e.dropdown.options) == [
+        "sigmoid",
+        "tanh",
+        "relu",
+        "leaky_relu",
+        "step",
+        "identity",
+    ]
+    assert (e.dropdown.value, e.slider.value) == ("sigmoid", 1.0)
+    s = _sigmoid(1.0)
+    assert e.value == pytest.approx(s) and e.slope == pytest.approx(s * (1 - s))
+    assert "f(z) = 0.7311" in e.readout.value and "f'(z) = 0.1966" in e.readout.value
+    png(e.image)
+    assert len(e.figure.axes) == 2
+
+
+def test_sliding_z_moves_the_point_and_the_tangent_on_both_curves():
+    e = widgets.activation_explorer()
+    before = (png(e.image), e.readout.value)
+    e.slider.value = -2.0
+    s = _sigmoid(-2.0)
+    assert e.value == pytest.approx(s) and e.slope == pytest.approx(s * (1 - s))
+    assert f"{s:.4f}" in e.readout.value and f"{s * (1 - s):.4f}" in e.readout.value
+    assert png(e.image) != before[0] and e.readout.value != before[1]
+    tangent = tangent_line(e)
+    zs, ts = tangent.get_xdata(), tangent.get_ydata()
+    np.testing.assert_allclose(np.diff(ts) / np.diff(zs), s * (1 - s))  # slope f'(z)
+    np.testing.assert_allclose(np.interp(-2.0, zs, ts), s)  # through (z, f(z))
+    left, right = e.figure.axes
+    point_left = [ln for ln in left.get_lines() if len(ln.get_xdata()) == 1]
+    point_right = [ln for ln in right.get_lines() if len(ln.get_xdata()) == 1]
+    assert point_left[0].get_ydata()[0] == pytest.approx(s)
+    assert point_right[0].get_ydata()[0] == pytest.approx(s * (1 - s))
+
+
+@pytest.mark.parametrize(
+    ("name", "z", "value", "slope"),
+    [
+        ("relu", 1.5, 1.5, 1.0),
+        ("relu", -1.5, 0.0, 0.0),
+        ("tanh", 0.5, np.tanh(0.5), 1 - np.tanh(0.5) ** 2),
+        ("leaky_relu", -2.0, -0.02, 0.01),
+        ("step", 0.5, 1.0, 0.0),
+        ("identity", -3.0, -3.0, 1.0),
+    ],
+)
+def test_picking_an_activation_recomputes_value_and_slope(name, z, value, slope):
+    e = widgets.activation_explorer()
+    image = png(e.image)
+    e.dropdown.value = name
+    e.slider.value = z
+    assert e.value == pytest.approx(value) and e.slope == pytest.approx(slope)
+    assert f"f(z) = {value:.4f}" in e.readout.value
+    assert f"f'(z) = {slope:.4f}" in e.readout.value
+    assert png(e.image) != image
+    assert e.figure.axes[0].get_title() == f"{name}: value {value:.4f}"
+
+
+def test_explorer_rejects_unknown_or_non_elementwise_activations():
+    with pytest.raises(ValueError, match="swish"):
+        widgets.activation_explorer(["sigmoid", "swish"])
+    with pytest.raises(ValueError, match="softmax"):
+        widgets.activation_explorer(["softmax"])
+    with pytest.raises(ValueError, match="at least one"):
+        widgets.activation_explorer([])

@@ -1,0 +1,135 @@
+"""``course lab``: the learner's workspace is made of stubs and never overwrites the learner."""
+
+from __future__ import annotations
+
+import sys
+
+import nbformat
+import pytest
+from conftest import FIXTURE_SOLUTION
+
+from course import kernel, workspace
+from course.cli import main
+from course.editions import has_markers, is_solution_cell
+from course.workspace import write_new
+
+NAME = "03_perceptron.ipynb"
+
+
+def _lab(capsys, *argv) -> tuple[int, str, str]:
+    code = main(["lab", *(str(arg) for arg in argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def no_launch(monkeypatch):
+    """Fail the test if anything is started."""
+
+    def launch(*args, **kwargs):
+        raise AssertionError(f"started {args} although nothing should start")
+
+    monkeypatch.setattr(workspace.subprocess, "call", launch)
+
+
+def test_dry_run_makes_stubbed_copies_and_starts_nothing(capsys, course_root, tmp_path, no_launch):
+    ws = tmp_path / "work"
+    code, out, _ = _lab(capsys, ws, "--dry-run", "--root", course_root)
+    assert code == 0
+    assert f"added {NAME}" in out.splitlines()
+    assert "JupyterLab not started" in out
+    copy = nbformat.read(ws / NAME, as_version=4)
+    text = "\n".join(cell.source for cell in copy.cells)
+    (solution,) = [cell for cell in copy.cells if is_solution_cell(cell)]
+    assert "    # YOUR CODE HERE\n    raise NotImplementedError()" in solution.source
+    assert solution.source.startswith("def scale(x):")
+    assert not has_markers(text)
+    for line in FIXTURE_SOLUTION:
+        assert line not in text
+    assert "assert scale(-1)" not in text
+    assert "assert scale(2) == 2 * SCALE" in text
+    assert all(
+        not c.get("outputs") and c.get("execution_count") is None
+        for c in copy.cells
+        if c.cell_type == "code"
+    )
+
+
+def test_default_workspace_is_dl_course_work_in_the_current_folder(
+    capsys, course_root, tmp_path, monkeypatch, no_launch
+):
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = _lab(capsys, "--dry-run", "--root", course_root)
+    assert code == 0
+    assert (tmp_path / "dl-course-work" / NAME).is_file()
+
+
+def test_rerun_keeps_the_learners_file_and_restores_a_removed_one(
+    capsys, course_root, tmp_path, no_launch
+):
+    ws = tmp_path / "work"
+    _lab(capsys, ws, "--dry-run", "--root", course_root)
+    mine = (ws / NAME).read_bytes().replace(b"raise NotImplementedError()", b"return SCALE * x")
+    (ws / NAME).write_bytes(mine)
+    code, out, _ = _lab(capsys, ws, "--dry-run", "--root", course_root)
+    assert code == 0
+    assert f"kept {NAME} (yours, not changed)" in out.splitlines()
+    assert (ws / NAME).read_bytes() == mine
+    (ws / NAME).unlink()
+    _, out, _ = _lab(capsys, ws, "--dry-run", "--root", course_root)
+    assert f"added {NAME}" in out.splitlines()
+    assert b"raise NotImplementedError()" in (ws / NAME).read_bytes()
+    assert sorted(p.name for p in ws.iterdir()) == [NAME]  # no temporary file left behind
+
+
+def test_rerun_adds_a_lesson_that_became_ready(capsys, course_root, tmp_path, no_launch):
+    ws = tmp_path / "work"
+    _lab(capsys, ws, "--dry-run", "--root", course_root)
+    new = course_root / "notebooks" / "01_ai-ml-dl.ipynb"
+    new.write_bytes((course_root / "notebooks" / NAME).read_bytes())
+    _, out, _ = _lab(capsys, ws, "--dry-run", "--root", course_root)
+    assert out.splitlines()[:2] == ["added 01_ai-ml-dl.ipynb", f"kept {NAME} (yours, not changed)"]
+
+
+def test_write_new_never_replaces_an_existing_file(tmp_path):
+    path = tmp_path / "a.ipynb"
+    assert write_new(path, b"first")
+    assert not write_new(path, b"second")
+    assert path.read_bytes() == b"first"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.ipynb"]
+
+
+def test_lab_starts_jupyterlab_in_the_workspace(capsys, course_root, tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        workspace.subprocess, "call", lambda cmd, cwd: calls.append((cmd, cwd)) or 3
+    )
+    ws = tmp_path / "work"
+    code, _, _ = _lab(capsys, ws, "--no-browser", "--root", course_root)
+    assert code == 3  # JupyterLab's own exit code
+    assert calls == [([sys.executable, "-m", "jupyterlab", "--no-browser"], ws)]
+    _lab(capsys, ws, "--root", course_root)
+    assert calls[1][0] == [sys.executable, "-m", "jupyterlab"]
+
+
+def test_lab_without_kernel_is_a_clear_error(capsys, course_root, tmp_path, monkeypatch, no_launch):
+    monkeypatch.setattr(kernel.KernelSpecManager, "find_kernel_specs", lambda self: {})
+    code, _, err = _lab(capsys, tmp_path / "work", "--root", course_root)
+    assert code == 2
+    assert "'python3' is not installed" in err
+    assert "Traceback" not in err
+
+
+def test_workspace_that_is_a_file_is_a_clear_error(capsys, course_root, tmp_path, no_launch):
+    target = tmp_path / "work"
+    target.write_text("not a folder")
+    code, _, err = _lab(capsys, target, "--dry-run", "--root", course_root)
+    assert code == 2
+    assert "is not a folder" in err
+    assert target.read_text() == "not a folder"
+
+
+def test_root_without_notebooks_is_a_clear_error(capsys, tmp_path, no_launch):
+    code, _, err = _lab(capsys, tmp_path / "work", "--dry-run", "--root", tmp_path)
+    assert code == 2
+    assert "has no notebooks/ directory" in err
