@@ -10,12 +10,15 @@ into ``book/static-assets/``, so the pages typeset math and show widget views of
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from sphinx.application import Sphinx
 
 from course.errors import CourseError
 from course.listing import add_root_option, root_of
@@ -36,6 +39,27 @@ _SKIPPED = shutil.ignore_patterns("*.map", "*.LICENSE.txt")
 #: the pages around the lessons, relative to the repository root, without suffix
 INTRO = "book/intro"
 BACK_MATTER = ("book/teachers", "book/glossary")
+
+
+#: run in every page's head, before RequireJS and the widget manager load
+PAGE_FIXES_JS = """
+// RequireJS reads this before it loads: the widget manager's own files (its icon fonts)
+// are in _static/html-manager/, not next to the page.
+var require = {paths: {"@jupyter-widgets/html-manager/dist":
+  document.documentElement.dataset.content_root + "_static/html-manager"}};
+// ipywidgets typesets widget labels with MathJax 2's MathJax.Hub.Queue
+// (jupyter-widgets/ipywidgets#3829); the book loads MathJax 3, so map it to typesetPromise.
+document.addEventListener("DOMContentLoaded", function () {
+  var mj = window.MathJax;
+  if (mj && mj.startup && !mj.Hub) {
+    mj.Hub = {Queue: function (job) {
+      mj.startup.promise.then(function () { return mj.typesetPromise([job[2]]); });
+    }};
+  }
+});
+// pydata-sphinx-theme reads an empty colour mode on a first visit and logs an error.
+if (!document.documentElement.dataset.mode) { document.documentElement.dataset.mode = "auto"; }
+"""
 
 
 def toc_text(lessons: Sequence[Lesson]) -> str:
@@ -128,11 +152,15 @@ def build_command(root: Path, out: Path) -> list[str]:
     ]
 
 
-def build_book(root: Path, out: Path | None = None, *, install: bool = True) -> Path:
+def build_book(
+    root: Path, out: Path | None = None, *, install: bool = True, update_toc: bool = True
+) -> Path:
     """Build the book of the ready lessons under ``root`` into ``out`` (default ``root/book``).
 
-    Installs the npm assets first when they are missing and ``install`` is true. Returns the
-    folder of the HTML pages, ``out/_build/html``. Raises ``CourseError`` when the build fails.
+    Installs the npm assets first when they are missing and ``install`` is true, and rewrites
+    ``book/_toc.yml`` from the syllabus when ``update_toc`` is true (the tests build with the
+    committed one). Returns the folder of the HTML pages, ``out/_build/html``. Raises
+    ``CourseError`` when the build fails.
     """
     book = root / BOOK_DIR
     if missing_assets(book):
@@ -140,7 +168,7 @@ def build_book(root: Path, out: Path | None = None, *, install: bool = True) -> 
             raise CourseError(f"the npm assets are not installed in {book / 'node_modules'}")
         install_assets(book)
     copy_assets(book)
-    if write_toc(root):
+    if update_toc and write_toc(root):
         print(f"updated {book / '_toc.yml'} from the syllabus", flush=True)
     out = (book if out is None else out).resolve()
     done = subprocess.run(build_command(root, out), cwd=root, check=False)
@@ -151,6 +179,30 @@ def build_book(root: Path, out: Path | None = None, *, install: bool = True) -> 
             "the page and the warning"
         )
     return html
+
+
+def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
+                            doctree: object) -> None:  # fmt: skip
+    """Keep one of each inline script of the page.
+
+    Sphinx 7.4 lists an inline script that an extension registers after the builder started
+    twice (once named ``None``, once ``""``), so sphinx-thebe's ``const THEBE_JS_URL`` is
+    declared twice and the browser reports a SyntaxError.
+    """
+    seen, unique = set(), []
+    for js in context.get("script_files", []):
+        key = (os.fspath(js.filename or ""), js.priority, tuple(sorted(js.attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"][:] = unique
+
+
+def setup(app: Sphinx) -> dict:
+    """The book's Sphinx extension (``sphinx.extra_extensions`` in book/_config.yml)."""
+    app.add_js_file(None, body=PAGE_FIXES_JS, priority=450)
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _run(args: argparse.Namespace) -> int:

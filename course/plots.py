@@ -1,8 +1,9 @@
 """The course's figures: data, decision boundaries, loss curves, activations, networks.
 
 Every function returns its matplotlib ``Figure``. With ``ax=None`` it opens a new pyplot
-figure (so Jupyter shows it at the end of the cell); given an ``ax`` it draws there, which
-is how the widgets reuse these figures off-screen. Colours come from ``course.palette``.
+figure, which Jupyter shows at the end of the cell (assign the result, ``fig = ...``, or end
+the line with ``;`` so it is not shown twice); given an ``ax`` it draws there, which is how
+the widgets reuse these figures off-screen. Colours come from ``course.palette``.
 """
 
 from __future__ import annotations
@@ -103,8 +104,17 @@ def plot_data(
     for label in np.unique(y):
         color, marker = _class_style(int(label))
         pts = X[y == label]
-        ax.scatter(pts[:, 0], pts[:, 1], c=color, marker=marker, s=30, edgecolors="white",
-                   linewidths=0.5, label=f"class {label}", zorder=3)  # fmt: skip
+        ax.scatter(
+            pts[:, 0],
+            pts[:, 1],
+            c=color,
+            marker=marker,
+            s=30,
+            edgecolors="white",
+            linewidths=0.5,
+            label=f"class {label}",
+            zorder=3,
+        )
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title or "Data")
     ax.legend(loc="best", framealpha=0.9)
     return fig
@@ -136,8 +146,7 @@ def plot_decision_boundary(
     levels = np.arange(k + 1) - 0.5
     ax.contourf(g1, g2, classes, levels=levels, cmap=fills)
     if classes.min() != classes.max():
-        ax.contour(g1, g2, classes, levels=levels[1:-1], colors=OKABE_ITO["black"],
-                   linewidths=1.2)  # fmt: skip
+        ax.contour(g1, g2, classes, levels=levels[1:-1], colors=OKABE_ITO["black"], linewidths=1.2)
     plot_data(X, y, ax=ax, title=title or "Decision boundary", xlabel=xlabel, ylabel=ylabel)
     return fig
 
@@ -166,12 +175,24 @@ def plot_loss_curves(history: Any, ax: Axes | None = None, title: str | None = N
         raise ValueError("history holds no training loss; call fit() first")
     fig, ax = _axes(ax)
     epochs = np.arange(1, len(loss) + 1)
-    ax.plot(epochs, loss, color=PALETTE[0], marker="o" if len(loss) <= 30 else None,
-            markersize=3, label="training")  # fmt: skip
+    ax.plot(
+        epochs,
+        loss,
+        color=PALETTE[0],
+        marker="o" if len(loss) <= 30 else None,
+        markersize=3,
+        label="training",
+    )
     if val_loss:
-        ax.plot(np.arange(1, len(val_loss) + 1), val_loss, color=PALETTE[1], linestyle="--",
-                marker="s" if len(val_loss) <= 30 else None, markersize=3,
-                label="validation")  # fmt: skip
+        ax.plot(
+            np.arange(1, len(val_loss) + 1),
+            val_loss,
+            color=PALETTE[1],
+            linestyle="--",
+            marker="s" if len(val_loss) <= 30 else None,
+            markersize=3,
+            label="validation",
+        )
     ax.set(xlabel="epoch", ylabel="loss", title=title or "Loss per epoch")
     ax.grid(alpha=0.3)
     ax.legend(loc="best")
@@ -187,8 +208,7 @@ def _draw_activation(ax: Axes, name: str, z: np.ndarray) -> None:
     ax.axhline(0, color=OKABE_ITO["black"], linewidth=0.6, alpha=0.4)
     ax.axvline(0, color=OKABE_ITO["black"], linewidth=0.6, alpha=0.4)
     ax.plot(z, act.forward(z), color=PALETTE[0], linewidth=2, label="f(z)")
-    ax.plot(z, act.derivative(z), color=PALETTE[1], linewidth=2, linestyle="--",
-            label="f'(z)")  # fmt: skip
+    ax.plot(z, act.derivative(z), color=PALETTE[1], linewidth=2, linestyle="--", label="f'(z)")
     ax.set(title=act.name, xlabel="z")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize="small")
@@ -206,8 +226,14 @@ def plot_activations(
     z = np.linspace(-5.0, 5.0, 401) if z is None else np.asarray(z, dtype=float)
     if z.ndim != 1 or z.size < 2:
         raise ValueError(f"z must be a 1-D array of at least 2 values; got shape {z.shape}")
-    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.2), squeeze=False,
-                             sharex=True, layout="constrained")  # fmt: skip
+    fig, axes = plt.subplots(
+        1,
+        len(names),
+        figsize=(3.2 * len(names), 3.2),
+        squeeze=False,
+        sharex=True,
+        layout="constrained",
+    )
     for ax, name in zip(axes[0], names, strict=True):
         _draw_activation(ax, name, z)
     axes[0, 0].set_ylabel("value")
@@ -260,7 +286,7 @@ def _node_positions(sizes: list[int]) -> list[np.ndarray]:
 def _node_names(
     sizes: list[int], input_names: Sequence[str] | None, output_names: Sequence[str] | None
 ) -> list[list[str]]:
-    """Labels of the units: inputs x1.., hidden h1.., outputs y1.. (or the given names)."""
+    """Labels of the units: inputs x1.., hidden h1.., outputs ŷ or ŷ1.. (or the given names)."""
     names = [[f"h{j + 1}" for j in range(n)] for n in sizes]
     names[0] = [f"x{j + 1}" for j in range(sizes[0])]
     names[-1] = ["ŷ"] if sizes[-1] == 1 else [f"ŷ{j + 1}" for j in range(sizes[-1])]
@@ -280,13 +306,32 @@ def _draw_edges(ax: Axes, layer: int, W: np.ndarray, src: np.ndarray, dst: np.nd
         w = float(W[i, j])
         color = PALETTE[0] if w >= 0 else PALETTE[3]
         (x0, y0), (x1, y1) = src[i], dst[j]
-        ax.plot([x0, x1], [y0, y1], color=color, linewidth=0.5 + 2.5 * abs(w) / scale,
-                alpha=0.8, zorder=1)  # fmt: skip
+        ax.plot(
+            [x0, x1],
+            [y0, y1],
+            color=color,
+            linewidth=0.5 + 2.5 * abs(w) / scale,
+            alpha=0.8,
+            zorder=1,
+        )
         t = 0.25 + 0.5 * (j + 0.5) / n_out  # stagger the labels along the edges
-        ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{w:.2f}", fontsize=8, ha="center",
-                va="center", color=color, gid=f"weight:{layer}:{i}:{j}", zorder=4,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
-                      "alpha": 0.85})  # fmt: skip
+        ax.text(
+            x0 + t * (x1 - x0),
+            y0 + t * (y1 - y0),
+            f"{w:.2f}",
+            fontsize=8,
+            ha="center",
+            va="center",
+            color=color,
+            gid=f"weight:{layer}:{i}:{j}",
+            zorder=4,
+            bbox={
+                "boxstyle": "round,pad=0.15",
+                "facecolor": "white",
+                "edgecolor": "none",
+                "alpha": 0.85,
+            },
+        )
 
 
 def _draw_nodes(
@@ -299,11 +344,27 @@ def _draw_nodes(
     for j, (x, y) in enumerate(pos):
         ax.scatter([x], [y], s=900, color="white", edgecolors=OKABE_ITO["black"], zorder=5)
         outside = side != 0 and len(names[j]) > 3
-        ax.text(x + 0.12 * side * outside, y, names[j], va="center", fontsize=10, zorder=6,
-                ha={-1: "right", 1: "left"}[side] if outside else "center")  # fmt: skip
+        ax.text(
+            x + 0.12 * side * outside,
+            y,
+            names[j],
+            va="center",
+            fontsize=10,
+            zorder=6,
+            ha={-1: "right", 1: "left"}[side] if outside else "center",
+        )
         if b is not None:
-            ax.text(x, y - 0.3, f"b={b[j]:.2f}", ha="center", va="top", fontsize=8,
-                    color=PALETTE[2], gid=f"bias:{layer}:{j}", zorder=6)  # fmt: skip
+            ax.text(
+                x,
+                y - 0.3,
+                f"b={b[j]:.2f}",
+                ha="center",
+                va="top",
+                fontsize=8,
+                color=PALETTE[2],
+                gid=f"bias:{layer}:{j}",
+                zorder=6,
+            )
 
 
 def plot_network(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import papermill
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.cli import _resolve_type  # papermill's own parsing of ``-p NAME VALUE``
 from papermill.exceptions import PapermillExecutionError
 
@@ -24,6 +24,8 @@ from course.errors import CourseError
 from course.kernel import check_kernel, kernel_name
 from course.listing import add_root_option, root_of, select
 
+#: the default limit on one cell's execution time, in seconds
+CELL_TIMEOUT = 600
 #: how many source lines of the failing cell a report shows
 EXCERPT_LINES = 8
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -83,12 +85,17 @@ def resolve_targets(keys: Sequence[str], root: Path) -> list[Target]:
 
 
 def run_notebook(
-    target: Target, out_dir: Path, parameters: dict[str, object], progress: bool = True
+    target: Target,
+    out_dir: Path,
+    parameters: dict[str, object],
+    progress: bool = True,
+    timeout: float | None = CELL_TIMEOUT,
 ) -> Path:
     """Execute ``target`` in a fresh kernel, its own folder as working directory.
 
     Returns the executed notebook's path in ``out_dir``; raises papermill's
-    ``PapermillExecutionError`` when a cell fails (the executed notebook is still written).
+    ``PapermillExecutionError`` when a cell fails (the executed notebook is still written)
+    and nbclient's ``CellTimeoutError`` when a cell runs longer than ``timeout`` seconds.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / target.path.name
@@ -99,6 +106,7 @@ def run_notebook(
         kernel_name=target.kernel,
         progress_bar={"desc": target.label, "file": sys.stderr} if progress else False,
         cwd=str(target.path.parent),
+        execution_timeout=timeout,
     )
     return output
 
@@ -134,10 +142,16 @@ def _run(args: argparse.Namespace) -> int:
     for target in targets:
         start = time.perf_counter()
         try:
-            output = run_notebook(target, out_dir, parameters, progress=not args.no_progress)
+            output = run_notebook(
+                target, out_dir, parameters, progress=not args.no_progress, timeout=args.timeout
+            )
         except PapermillExecutionError as exc:
             failed += 1
             print(describe_failure(target, exc, out_dir / target.path.name), file=sys.stderr)
+            continue
+        except CellTimeoutError:
+            failed += 1
+            print(f"{target.label}: a cell ran longer than {args.timeout} s", file=sys.stderr)
             continue
         except DeadKernelError as exc:
             failed += 1
@@ -173,6 +187,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="DIR",
         help="where executed notebooks go (default: build/executed under the course root)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a cell that runs longer than this (default: {CELL_TIMEOUT})",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_root_option(parser)

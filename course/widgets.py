@@ -23,7 +23,13 @@ from course.plots import plot_decision_boundary
 from dlcore import Perceptron, activations
 from dlcore._validation import check_positive, check_seed
 
-__all__ = ["ActivationExplorer", "PerceptronStepper", "activation_explorer", "perceptron_stepper"]
+__all__ = [
+    "ActivationExplorer",
+    "PerceptronStepper",
+    "activation_explorer",
+    "figure_png",
+    "perceptron_stepper",
+]
 
 #: the activations offered by the explorer (softmax is not element-wise, so it is left out)
 EXPLORER_ACTIVATIONS: tuple[str, ...] = (
@@ -136,13 +142,13 @@ class PerceptronStepper(W.VBox):
         fig = _new_figure((4.6, 4.0))
         ax = fig.add_subplot()
         title = f"Epoch {self.epoch}, sample {self.position}/{self.n_samples}"
-        plot_decision_boundary(self.perceptron, self.X, self.y, ax=ax, title=title,
-                               resolution=120)  # fmt: skip
+        plot_decision_boundary(self.perceptron, self.X, self.y, ax=ax, title=title, resolution=120)
         if self.last is not None:
             x = self.X[self.last["index"]]
             ring = PALETTE[3] if self.last["e"] else OKABE_ITO["black"]
-            ax.scatter([x[0]], [x[1]], s=220, facecolors="none", edgecolors=ring,
-                       linewidths=2, zorder=4)  # fmt: skip
+            ax.scatter(
+                [x[0]], [x[1]], s=220, facecolors="none", edgecolors=ring, linewidths=2, zorder=4
+            )
         self.figure = fig
         self.image.value = figure_png(fig)
         self.status.value = self._status_html()
@@ -206,8 +212,14 @@ class ActivationExplorer(W.VBox):
             activations.get(name).derivative(np.zeros(1))  # fail now on an unusable name
         self.z_max = check_positive(z_max, "z_max")
         self.dropdown = W.Dropdown(options=names, value=names[0], description="activation")
-        self.slider = W.FloatSlider(value=1.0, min=-self.z_max, max=self.z_max, step=0.1,
-                                    description="z", continuous_update=False)  # fmt: skip
+        self.slider = W.FloatSlider(
+            value=1.0,
+            min=-self.z_max,
+            max=self.z_max,
+            step=0.1,
+            description="z",
+            continuous_update=False,
+        )
         self.readout = W.HTML()
         self.image = W.Image(format="png")
         self.dropdown.observe(lambda _: self._redraw(), names="value")

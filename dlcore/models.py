@@ -7,8 +7,9 @@ shuffle, then for each batch forward, loss, backward, and one optimiser step.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -170,7 +171,7 @@ class Sequential(Layer):
             from tqdm.auto import tqdm
 
             epoch_iter = bar = tqdm(epoch_iter, total=epochs, desc="fit", unit="epoch")
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), _one_blas_thread():
             for epoch in epoch_iter:
                 order = rng.permutation(n)
                 total, correct = 0.0, 0
@@ -289,6 +290,23 @@ class MLP(Sequential):
             for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False))
         )
         self.sizes = tuple(sizes)
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Run the BLAS on one thread while training, when threadpoolctl is installed.
+
+    A network's matrices are small (a batch of 64 rows): a second BLAS thread barely helps
+    on an idle machine, and on a busy one its spin-waiting makes each product many times
+    slower. threadpoolctl comes with scikit-learn; without it nothing changes.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def _targets(y: object, name: str, loss_fn: losses.Loss) -> np.ndarray:

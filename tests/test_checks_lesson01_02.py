@@ -75,7 +75,7 @@ def quadratic_estimate(t_small, n_small, n_big):
 
 
 def first_within_tol(sizes, accuracies, tol=0.01):
-    for size, acc in zip(sizes, accuracies):
+    for size, acc in zip(sizes, accuracies, strict=True):
         if abs(acc - accuracies[-1]) <= tol:
             return size
     return sizes[-1]

@@ -191,3 +191,13 @@ def test_console_script_runs_list_and_reports_errors_without_traceback(course_ro
     assert failed.returncode == 2
     assert "course run: error: unknown lesson '99'" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_run_stops_a_cell_that_exceeds_the_timeout(capsys, tmp_path, python3_kernel):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    path = tmp_path / "slow.ipynb"
+    nbformat.write(nb, path)
+    code, _, err = _run(capsys, "run", path, "--timeout", "1", "--out", tmp_path / "out")
+    assert code == 1
+    assert "slow.ipynb: a cell ran longer than 1.0 s" in err

@@ -88,7 +88,11 @@ def test_batchnorm_gradients_in_training_mode(position):
     if position == "input":
         layers = [dl.BatchNorm(3), dl.Dense(3, 4, "tanh", seed=1), dl.Dense(4, 2, seed=2)]
     else:
-        layers = [dl.Dense(3, 4, "tanh", seed=1), dl.BatchNorm(4), dl.Dense(4, 2, "sigmoid", seed=2)]
+        layers = [
+            dl.Dense(3, 4, "tanh", seed=1),
+            dl.BatchNorm(4),
+            dl.Dense(4, 2, "sigmoid", seed=2),
+        ]
     model = dl.Sequential(layers)
     bn = next(layer for layer in layers if isinstance(layer, dl.BatchNorm))
     bn.gamma[:] = np.linspace(0.5, 2.0, bn.n_features)

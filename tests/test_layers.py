@@ -108,7 +108,11 @@ def test_batchnorm_eval_mode_uses_running_statistics_and_does_not_update_them(rn
     bn.beta[:] = [0.0, 1.0, 0.0]
     X = rng.normal(size=(5, 3))
     out = bn.forward(X, training=False)
-    want = (X - [1.0, 2.0, 3.0]) / np.sqrt(np.array([4.0, 1.0, 0.25]) + 1e-5) * [2, 1, 1] + [0, 1, 0]
+    want = (X - [1.0, 2.0, 3.0]) / np.sqrt(np.array([4.0, 1.0, 0.25]) + 1e-5) * [2, 1, 1] + [
+        0,
+        1,
+        0,
+    ]
     np.testing.assert_allclose(out, want)
     np.testing.assert_array_equal(bn.running_mean, [1.0, 2.0, 3.0])
     # one row at a time gives the same output: no dependence on the batch in eval mode

@@ -20,6 +20,8 @@ from course.editions import has_markers, is_solution_cell, is_test_cell
 from course.runner import Target, declared_parameters, describe_failure, run_notebook
 
 pytestmark = pytest.mark.notebooks
+#: seconds one cell may take before the test fails (the whole lesson should take < 20 s)
+CELL_TIMEOUT = 120
 
 ROOT = syllabus.course_root()
 READY = syllabus.ready(ROOT)
@@ -91,6 +93,8 @@ def test_nbval_lax_passes_every_code_cell(lesson, python3_kernel, tmp_path):
             "no:cacheprovider",
             "-o",
             "addopts=",
+            "--nbval-cell-timeout",
+            str(CELL_TIMEOUT),
             str(path),
         ],
         capture_output=True,
@@ -99,7 +103,8 @@ def test_nbval_lax_passes_every_code_cell(lesson, python3_kernel, tmp_path):
         cwd=tmp_path,
     )
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    report = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout[-6000:] + result.stderr[-2000:])
+    assert result.returncode == 0, report
     assert re.fullmatch(rf"{n_code} passed(, \d+ warnings?)? in [\d.]+s( \(.*\))?", summary), (
         summary
     )
@@ -109,7 +114,7 @@ def test_nbval_lax_passes_every_code_cell(lesson, python3_kernel, tmp_path):
 def test_papermill_with_another_seed(lesson, python3_kernel, tmp_path):
     target = Target(lesson.id, ROOT / lesson.notebook, "python3")
     try:
-        output = run_notebook(target, tmp_path, {"SEED": 7}, progress=False)
+        output = run_notebook(target, tmp_path, {"SEED": 7}, progress=False, timeout=CELL_TIMEOUT)
     except PapermillExecutionError as exc:
         pytest.fail(describe_failure(target, exc, tmp_path / target.path.name), pytrace=False)
     executed = nbformat.read(output, as_version=4)

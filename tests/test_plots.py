@@ -379,3 +379,16 @@ def test_network_rejects_what_it_cannot_draw(arg, error, message):
 def test_network_rejects_names_of_the_wrong_length():
     with pytest.raises(ValueError, match="input_names must name 2 units; got 3"):
         plots.plot_network([W1, W2], input_names=["a", "b", "c"])
+
+
+def test_plots_take_a_trained_dlcore_model_and_its_history():
+    X, y = dl.datasets.make_xor(80, seed=0)
+    model = dl.MLP([2, 4, 1], seed=0)
+    history = model.fit(X, y, epochs=5, validation_data=(X[:20], y[:20]))
+    fig = plots.plot_loss_curves(history)
+    lines = lines_by_label(fig.axes[0])
+    np.testing.assert_allclose(lines["training"].get_ydata(), history.loss)
+    np.testing.assert_allclose(lines["validation"].get_ydata(), history.val_loss)
+    fig = plots.plot_decision_boundary(model, X, y, resolution=40)
+    png_bytes(fig)
+    assert legend_texts(fig.axes[0]) == ["class 0", "class 1"]

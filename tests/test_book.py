@@ -1,0 +1,216 @@
+"""The Jupyter Book: its contents follow the syllabus, and its pages need no network."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from browser_util import ROOT, built_book
+
+from course import syllabus
+from course.book import ASSET_DIR, ASSETS, copy_assets, setup, toc_text
+from course.errors import CourseError
+
+READY = syllabus.ready(ROOT)
+#: terms of the notes the glossary must define (case-insensitive)
+NOTES_TERMS = (
+    "perceptron", "weight", "bias", "activation function", "step function", "sigmoid", "ReLU",
+    "softmax", "loss", "cross-entropy", "backpropagation", "chain rule", "gradient descent",
+    "learning rate", "global minimum", "epoch", "vanishing gradient", "CNN", "RNN", "LSTM",
+    "GRU", "Transformer", "YOLO", "overfitting",
+)  # fmt: skip
+
+
+class _Tags(HTMLParser):
+    """Collects start tags as (tag, attributes) pairs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def tags(path: Path) -> list[tuple[str, dict[str, str]]]:
+    parser = _Tags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tags
+
+
+def lesson_page(html: Path, lesson: syllabus.Lesson) -> Path:
+    return html / Path(lesson.notebook).with_suffix(".html")
+
+
+def toc_lessons(text: str) -> list[str]:
+    """The files of the toc's "Lessons" part, in order."""
+    parts = yaml.safe_load(text)["parts"]
+    (lessons,) = [part for part in parts if part["caption"] == "Lessons"]
+    return [chapter["file"] for chapter in lessons["chapters"]]
+
+
+# ------------------------------------------------------------------ sources (no build)
+
+
+def test_committed_toc_lists_the_ready_lessons_in_syllabus_order():
+    text = (ROOT / "book" / "_toc.yml").read_text(encoding="utf-8")
+    expected = [Path(lesson.notebook).with_suffix("").as_posix() for lesson in READY]
+    assert toc_lessons(text) == expected, "run `course book` to update book/_toc.yml"
+    assert text == toc_text(READY)
+
+
+def test_toc_text_lists_exactly_the_lessons_given_between_intro_and_back_matter():
+    lessons = [syllabus.LESSONS[2], syllabus.LESSONS[0]]
+    toc = yaml.safe_load(toc_text(lessons))
+    assert toc["format"] == "jb-book" and toc["root"] == "book/intro"
+    assert toc_lessons(toc_text(lessons)) == ["notebooks/03_perceptron", "notebooks/01_ai-ml-dl"]
+    pages = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    for page in (toc["root"], *pages):
+        path = ROOT / page
+        assert path.with_suffix(".md").is_file() or path.with_suffix(".ipynb").exists(), page
+
+
+def test_intro_syllabus_table_matches_the_syllabus():
+    text = (ROOT / "book" / "intro.md").read_text(encoding="utf-8")
+    block = text.split("<!-- syllabus:start", 1)[1].split("<!-- syllabus:end -->", 1)[0]
+    rows = [re.match(r"\| (\d\d) \| ([^|]+) \|", line) for line in block.splitlines()]
+    found = [(m.group(1), m.group(2).strip()) for m in rows if m]
+    assert found == [(lesson.id, lesson.title) for lesson in syllabus.LESSONS]
+
+
+def test_glossary_defines_every_term_of_the_notes_once():
+    text = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    body = text.split("```{glossary}", 1)[1].split("```", 1)[0]
+    terms = [line.strip() for line in body.splitlines() if line and not line.startswith((" ", ":"))]
+    lowered = [term.lower() for term in terms]
+    assert len(set(lowered)) == len(lowered), "a term is defined twice"
+    missing = [term for term in NOTES_TERMS if term.lower() not in lowered]
+    assert not missing, f"glossary lacks: {missing}"
+
+
+def test_config_points_math_and_widgets_at_local_assets():
+    config = yaml.safe_load((ROOT / "book" / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config["sphinx"]["config"]
+    assert sphinx["html_static_path"] == [f"book/{ASSET_DIR}"]
+    local = [sphinx["mathjax_path"], *sphinx["nb_ipywidgets_js"]]
+    assert all("://" not in path for path in local)
+    # each script is a file of the copied assets (the folder's name, then the path inside)
+    names = {name.split("/")[0] for name in ASSETS}
+    assert {path.split("/")[0] for path in local} <= names
+    assert "://" not in sphinx["nb_ipywidgets_js"]["html-manager/embed-amd.js"][
+        "data-jupyter-widgets-cdn"
+    ]
+    assert config["execute"]["execute_notebooks"] == "force"
+    assert config["only_build_toc_files"] is True
+
+
+def test_copy_assets_without_npm_install_names_the_fix(tmp_path):
+    with pytest.raises(CourseError, match="npm ci"):
+        copy_assets(tmp_path)
+
+
+def test_duplicate_inline_scripts_are_dropped_from_a_page():
+    """Sphinx 7.4 lists late-registered inline scripts twice (None and "" as names)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    class App:
+        def add_js_file(self, *args, **kwargs):
+            pass
+
+        def connect(self, event, handler, priority=500):
+            self.handler = handler
+
+    app = App()
+    setup(app)
+    body = "const X = 1"
+    scripts = [_JavaScript(None, body=body), _JavaScript("a.js"), _JavaScript("", body=body)]
+    context = {"script_files": scripts}
+    app.handler(app, "page", "page.html", context, None)
+    assert [(js.filename, js.attributes.get("body")) for js in scripts] == [
+        (None, body),
+        ("a.js", None),
+    ]
+
+
+# ------------------------------------------------------------------ the built book
+
+
+@pytest.fixture(scope="module")
+def html() -> Path:
+    return built_book()
+
+
+@pytest.mark.book
+def test_built_book_navigation_lists_the_ready_lessons_in_order(html):
+    hrefs = [a["href"] for tag, a in tags(html / "book" / "intro.html") if tag == "a" and "href" in a]
+    lessons = [h for h in hrefs if re.match(r"(\.\./)?notebooks/\d\d_[a-z0-9-]+\.html$", h)]
+    found = list(dict.fromkeys(Path(h).stem for h in lessons))
+    assert found == [Path(lesson.notebook).stem for lesson in READY]
+
+
+@pytest.mark.book
+def test_static_assets_are_in_the_output(html):
+    static = html / "_static"
+    for path in ("mathjax/tex-chtml.js", "html-manager/embed-amd.js", "requirejs/require.js"):
+        assert (static / path).is_file(), path
+    assert list((static / "mathjax/output/chtml/fonts/woff-v2").glob("*.woff")), "MathJax fonts"
+    assert list((static / "html-manager").glob("*.woff2")), "widget icon fonts"
+
+
+@pytest.mark.book
+def test_no_page_loads_a_script_or_style_from_the_network(html):
+    pages = sorted(html.rglob("*.html"))
+    assert len(pages) >= len(READY) + 3
+    remote = []
+    for page in pages:
+        for tag, attrs in tags(page):
+            url = attrs.get("src") if tag == "script" else attrs.get("href") if tag == "link" else None
+            if url and re.match(r"^([a-z]+:)?//", url):
+                remote.append(f"{page.relative_to(html)}: <{tag}> {url}")
+    assert not remote, "\n".join(remote)
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("lesson", READY, ids=lambda lesson: lesson.id)
+def test_lesson_page_has_download_and_launch_links(html, lesson):
+    page = lesson_page(html, lesson)
+    hrefs = [a.get("href", "") for tag, a in tags(page) if tag == "a"]
+    source = f"_sources/{lesson.notebook}"
+    assert any(h.endswith(source) for h in hrefs), "download link of the .ipynb"
+    assert (html / source).is_file()
+    binder = [h for h in hrefs if h.startswith("https://mybinder.org/v2/gh/")]
+    colab = [h for h in hrefs if h.startswith("https://colab.research.google.com/github/")]
+    assert binder and binder[0].endswith(lesson.notebook), binder
+    assert colab and colab[0].endswith(lesson.notebook), colab
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("lesson", READY, ids=lambda lesson: lesson.id)
+def test_every_plot_of_a_lesson_has_alt_text(html, lesson):
+    page = lesson_page(html, lesson)
+    images = [a for tag, a in tags(page) if tag == "img" and "_images/" in a.get("src", "")]
+    assert images, "the lesson shows no plot"
+    assert all(a.get("alt", "").strip() for a in images), [a["src"] for a in images if not a.get("alt")]
+
+
+@pytest.mark.book
+def test_widget_state_is_saved_in_the_perceptron_page(html):
+    page = lesson_page(html, syllabus.get("perceptron"))
+    text = page.read_text(encoding="utf-8")
+    state = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S
+    )
+    assert state, "no widget state in the page"
+    models = json.loads(state.group(1))["state"]
+    views = re.findall(
+        r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', text, re.S
+    )
+    assert views
+    for view in views:
+        assert json.loads(view)["model_id"] in models
+    buttons = {m["state"].get("description") for m in models.values() if m["model_name"] == "ButtonModel"}
+    assert {"Step", "Epoch", "Reset"} <= buttons

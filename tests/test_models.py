@@ -1,0 +1,316 @@
+"""Sequential and MLP: passes, fit, History, determinism, validation, divergence, torch."""
+
+import os
+
+import numpy as np
+import pytest
+
+import dlcore as dl
+
+
+def _xor_model(seed=0):
+    return dl.MLP([2, 16, 1], hidden="tanh", output="sigmoid", init="xavier", seed=seed)
+
+
+def _fit_xor(model, **kwargs):
+    X, y = dl.datasets.make_xor(seed=0)
+    args = {"loss": "bce", "optimizer": dl.SGD(lr=0.1, momentum=0.9), "epochs": 100}
+    return model.fit(X, y, **{**args, "batch_size": 16, **kwargs})
+
+
+# -- learning ---------------------------------------------------------------------------
+
+
+def test_fit_learns_xor():
+    X, y = dl.datasets.make_xor(seed=0)
+    model = _xor_model()
+    _fit_xor(model)
+    assert model.evaluate(X, y, loss="bce")["accuracy"] >= 0.95
+
+
+def test_fit_learns_circles_and_generalises_to_fresh_samples():
+    X, y = dl.datasets.make_circles(seed=0)
+    X_new, y_new = dl.datasets.make_circles(seed=1)
+    model = dl.MLP([2, 16, 1], hidden="tanh", output="sigmoid", init="xavier", seed=0)
+    history = model.fit(
+        X,
+        y,
+        loss="bce",
+        optimizer=dl.SGD(lr=0.1, momentum=0.9),
+        epochs=100,
+        batch_size=16,
+        validation_data=(X_new, y_new),
+    )
+    assert model.evaluate(X, y)["accuracy"] >= 0.95
+    assert history.val_accuracy[-1] >= 0.95
+
+
+def test_softmax_cross_entropy_with_adam_learns_three_classes():
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 3.0], [3.0, 0.0], [-3.0, -3.0]])
+    y = rng.integers(0, 3, size=150)
+    X = centres[y] + rng.normal(scale=0.7, size=(150, 2))
+    model = dl.MLP([2, 8, 3], hidden="relu", output="softmax", seed=0)
+    model.fit(X, y, loss="cross_entropy", optimizer=dl.Adam(lr=0.01), epochs=40)
+    assert model.evaluate(X, y, loss="cross_entropy")["accuracy"] >= 0.95
+    np.testing.assert_allclose(model.predict(X).sum(axis=1), 1.0)
+
+
+def test_mse_regression_with_a_batchnorm_model_fits_a_curve():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-2, 2, size=(200, 1))
+    y = np.sin(X[:, 0]) * 10 + 50  # an offset and scale that BatchNorm handles
+    model = dl.Sequential(
+        [dl.Dense(1, 16, "tanh", seed=0), dl.BatchNorm(16), dl.Dense(16, 1, seed=1)]
+    )
+    history = model.fit(X, y, loss="mse", optimizer=dl.Adam(lr=0.05), epochs=150, batch_size=32)
+    assert history.loss[-1] < 0.05 * history.loss[0]
+    assert model.evaluate(X, y, loss="mse")["loss"] < 1.0
+    assert history.accuracy == []  # regression: no accuracy
+
+
+# -- History, determinism, progress ----------------------------------------------------
+
+
+def test_history_has_one_entry_per_epoch():
+    X, y = dl.datasets.make_xor(seed=0)
+    X_val, y_val = dl.datasets.make_xor(seed=1)
+    history = _xor_model().fit(X, y, epochs=7, validation_data=(X_val, y_val))
+    assert isinstance(history, dl.History) and history.epochs == 7
+    for key in ("loss", "val_loss", "accuracy", "val_accuracy"):
+        assert len(getattr(history, key)) == 7
+    assert history.as_dict()["loss"] == history.loss
+    assert all(0.0 <= a <= 1.0 for a in history.accuracy + history.val_accuracy)
+
+
+def test_history_without_validation_has_empty_val_lists_and_is_kept_on_the_model():
+    model = _xor_model()
+    history = _fit_xor(model, epochs=3)
+    assert history.val_loss == [] and history.val_accuracy == []
+    assert model.history is history
+
+
+def test_history_loss_of_a_full_batch_epoch_is_the_loss_before_its_update():
+    X, y = dl.datasets.make_xor(seed=0)
+    model = _xor_model()
+    before = model.evaluate(X, y, loss="bce")
+    history = model.fit(X, y, loss="bce", epochs=1, batch_size=len(X))
+    assert history.loss[0] == pytest.approx(before["loss"], rel=1e-12)
+    assert history.accuracy[0] == pytest.approx(before["accuracy"])
+
+
+def test_val_loss_is_the_evaluate_loss_after_the_epoch():
+    X, y = dl.datasets.make_xor(seed=0)
+    X_val, y_val = dl.datasets.make_xor(seed=1)
+    model = _xor_model()
+    history = model.fit(X, y, epochs=2, validation_data=(X_val, y_val))
+    assert history.val_loss[-1] == pytest.approx(model.evaluate(X_val, y_val)["loss"], rel=1e-12)
+
+
+def test_same_seed_same_run_and_other_seed_other_run():
+    a, b, c = _xor_model(), _xor_model(), _xor_model()
+    ha, hb, hc = _fit_xor(a, epochs=5), _fit_xor(b, epochs=5), _fit_xor(c, epochs=5, seed=1)
+    assert ha.loss == hb.loss
+    for (_, wa, _), (_, wb, _) in zip(a.parameters(), b.parameters(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    assert ha.loss != hc.loss  # another shuffling order
+
+
+def test_progress_bar_and_verbose_output(capsys):
+    _fit_xor(_xor_model(), epochs=3, progress=True, verbose=True)
+    captured = capsys.readouterr()
+    assert "epoch 3/3: loss=" in captured.out
+    assert "3/3" in captured.err  # tqdm writes its bar to stderr
+
+
+# -- passes, predict, evaluate, structure -----------------------------------------------
+
+
+def test_forward_backward_chain_the_layers():
+    rng = np.random.default_rng(0)
+    l1, l2 = dl.Dense(3, 4, "relu", seed=0), dl.Dense(4, 2, "sigmoid", seed=1)
+    model = dl.Sequential([l1, l2])
+    X = rng.normal(size=(5, 3))
+    out = model.forward(X)
+    np.testing.assert_allclose(out, l2.forward(l1.forward(X)))
+    dY = rng.normal(size=(5, 2))
+    dX = model.backward(dY)
+    np.testing.assert_allclose(dX, l1.backward(l2.backward(dY)))
+    assert [n for n, _, _ in model.parameters()] == ["0.W", "0.b", "1.W", "1.b"]
+
+
+def test_predict_uses_eval_mode():
+    rng = np.random.default_rng(0)
+    bn = dl.BatchNorm(2)
+    model = dl.Sequential([bn, dl.Dense(2, 1, "sigmoid", seed=0)])
+    X = rng.normal(loc=3.0, size=(8, 2))
+    p1 = model.predict(X)
+    np.testing.assert_array_equal(bn.running_mean, [0.0, 0.0])  # predict did not update them
+    np.testing.assert_allclose(model.predict(X[:3]), p1[:3])  # no batch dependence
+
+
+def test_evaluate_accuracy_thresholds_bce_at_one_half():
+    model = dl.Sequential([dl.Dense(1, 1, "sigmoid", init="zeros")])
+    model.layers[0].W[:] = 1.0
+    X = np.array([[-2.0], [-1.0], [1.0], [2.0]])  # predictions 0.12, 0.27, 0.73, 0.88
+    scores = model.evaluate(X, np.array([0, 1, 1, 1]), loss="bce")
+    assert scores["accuracy"] == 0.75
+    p = 1 / (1 + np.exp(-X[:, 0]))
+    want = -np.mean(np.log([1 - p[0], p[1], p[2], p[3]]))
+    assert scores["loss"] == pytest.approx(want)
+    assert set(dl.MLP([1, 1]).evaluate(X, np.zeros(4), loss="mse")) == {"loss"}
+
+
+def test_mlp_builds_dense_layers_with_the_given_activations():
+    model = dl.MLP([4, 8, 6, 3], hidden="tanh", output="softmax", seed=0)
+    assert isinstance(model, dl.Sequential) and len(model) == 3
+    assert [(d.n_in, d.n_out, d.activation.name) for d in model.layers] == [
+        (4, 8, "tanh"),
+        (8, 6, "tanh"),
+        (6, 3, "softmax"),
+    ]
+    np.testing.assert_array_equal(model[0].W, dl.MLP([4, 8, 6, 3], seed=0)[0].W)
+    assert not np.array_equal(model[0].W, dl.MLP([4, 8, 6, 3], seed=1)[0].W)
+
+
+def test_sequential_nests_inside_residual():
+    block = dl.Sequential([dl.Dense(3, 3, "tanh", seed=0), dl.Dense(3, 3, seed=1)])
+    model = dl.Sequential([dl.Residual(block), dl.Dense(3, 1, "sigmoid", seed=2)])
+    X = np.ones((2, 3))
+    np.testing.assert_allclose(model.layers[0].forward(X), X + block.forward(X))
+    assert [n for n, _, _ in model.parameters()][:2] == ["0.0.W", "0.0.b"]
+
+
+# -- validation -------------------------------------------------------------------------
+
+
+def test_wrong_number_of_features_names_the_expected_n_in():
+    model = dl.MLP([2, 4, 1])
+    with pytest.raises(ValueError, match=r"expected n_in=2 .*got an array of shape \(5, 3\)"):
+        model.predict(np.zeros((5, 3)))
+    with pytest.raises(ValueError, match=r"expected n_in=2"):
+        model.fit(np.zeros((5, 3)), np.zeros(5))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_inputs_are_rejected(bad):
+    X, y = dl.datasets.make_xor(n_samples=20, seed=0)
+    X[3, 1] = bad
+    model = _xor_model()
+    for call in (lambda: model.fit(X, y), lambda: model.predict(X), lambda: model.forward(X)):
+        with pytest.raises(ValueError, match="X must hold finite numbers; got 1 NaN or infinite"):
+            call()
+    X[3, 1] = 0.0
+    y[0] = bad
+    with pytest.raises(ValueError, match="y must hold finite numbers"):
+        model.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"epochs": 0}, ValueError, "epochs must be a positive integer; got 0"),
+        ({"epochs": -3}, ValueError, "epochs must be a positive integer; got -3"),
+        ({"epochs": 2.5}, TypeError, r"epochs must be a positive integer; got 2.5 \(float\)"),
+        ({"batch_size": 0}, ValueError, "batch_size must be a positive integer; got 0"),
+        ({"batch_size": "32"}, TypeError, "batch_size must be a positive integer; got '32'"),
+        ({"loss": "hinge"}, ValueError, "unknown loss 'hinge'; expected one of: .*bce"),
+        ({"optimizer": "sgd"}, TypeError, "optimizer must be an Optimizer"),
+        ({"seed": -1}, ValueError, "seed must be None or a non-negative integer; got -1"),
+        ({"validation_data": np.zeros(3)}, TypeError, r"validation_data must be a pair"),
+    ],
+)
+def test_bad_fit_arguments_raise_naming_the_argument(kwargs, error, message):
+    X, y = dl.datasets.make_xor(n_samples=20, seed=0)
+    with pytest.raises(error, match=message):
+        _xor_model().fit(X, y, **kwargs)
+
+
+def test_non_positive_learning_rate_is_rejected():
+    with pytest.raises(ValueError, match="lr must be a positive finite number; got 0"):
+        dl.SGD(lr=0)
+    with pytest.raises(ValueError, match="lr must be a positive finite number; got -0.1"):
+        dl.Adam(lr=-0.1)
+
+
+def test_targets_that_do_not_fit_the_loss_fail_before_training():
+    X = np.zeros((4, 2))
+    model = dl.MLP([2, 3, 3], output="softmax")
+    with pytest.raises(ValueError, match=r"y does not fit.*labels in 0\.\.2.*got label\(s\) \[?3"):
+        model.fit(X, np.array([0, 1, 2, 3]), loss="cross_entropy")
+    with pytest.raises(ValueError, match=r"targets in \[0, 1\]"):
+        _xor_model().fit(X, np.array([0, 1, 2, 1]), loss="bce")
+    with pytest.raises(ValueError, match="same number of samples; got 4 and 3"):
+        _xor_model().fit(X, np.array([0, 1, 1]))
+    with pytest.raises(ValueError, match="y_val does not fit"):
+        _xor_model().fit(X, np.zeros(4), validation_data=(X, np.full(4, 5.0)))
+    assert model.history is None  # nothing was trained
+
+
+def test_mlp_rejects_bad_sizes_and_names():
+    with pytest.raises(ValueError, match=r"at least an input and an output width.*got \[3\]"):
+        dl.MLP([3])
+    with pytest.raises(ValueError, match=r"sizes\[1\] must be a positive integer; got 0"):
+        dl.MLP([3, 0, 1])
+    with pytest.raises(ValueError, match="unknown activation 'sigmoidal'"):
+        dl.MLP([2, 1], output="sigmoidal")
+    with pytest.raises(ValueError, match="unknown init 'kaiming'"):
+        dl.MLP([2, 1], init="kaiming")
+    with pytest.raises(TypeError, match="layers\\[1\\] must be a Layer"):
+        dl.Sequential([dl.Dense(2, 2), "relu"])
+
+
+# -- divergence --------------------------------------------------------------------------
+
+
+def test_a_diverging_fit_stops_with_the_epoch_and_a_smaller_learning_rate_hint():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3)) * 10
+    y = X @ np.array([1.0, -2.0, 3.0]) * 100
+    model = dl.MLP([3, 8, 1], hidden="relu", output="identity", seed=0)
+    with pytest.raises(
+        ValueError,
+        match=r"the loss became (nan|inf).* at epoch \d+.*smaller "
+        r"learning rate \(lr=1e\+06\)",
+    ) as info:
+        model.fit(X, y, loss="mse", optimizer=dl.SGD(lr=1e6), epochs=50)
+    epoch = int(str(info.value).split("at epoch ")[1].split(":")[0])
+    assert model.history.epochs == epoch - 1 < 50  # stopped at that epoch, history kept
+
+
+# -- against PyTorch ---------------------------------------------------------------------
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("torch is required under CI=true (pip install torch)")
+        pytest.skip("torch is not installed")
+    return torch
+
+
+def test_dense_sigmoid_bce_forward_and_backward_match_torch():
+    torch = _torch()
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 4))
+    y = rng.integers(0, 2, size=(6, 1)).astype(float)
+    layer = dl.Dense(4, 1, activation="sigmoid", seed=0)
+    layer.b[:] = 0.3
+    loss = dl.losses.get("bce")
+    p = layer.forward(X)
+    value = loss.forward(p, y)
+    dX = layer.backward(loss.backward(p, y))
+
+    Xt = torch.tensor(X, requires_grad=True)
+    W = torch.tensor(layer.W, requires_grad=True)
+    b = torch.tensor(layer.b, requires_grad=True)
+    pt = torch.sigmoid(Xt @ W + b)
+    lt = torch.nn.functional.binary_cross_entropy(pt, torch.tensor(y))
+    lt.backward()
+    np.testing.assert_allclose(p, pt.detach().numpy(), rtol=1e-12)
+    assert value == pytest.approx(lt.item(), rel=1e-12)
+    np.testing.assert_allclose(layer.dW, W.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(layer.db, b.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(dX, Xt.grad.numpy(), rtol=1e-10)

@@ -1,0 +1,121 @@
+"""The lessons are nbgrader source notebooks: generate_assignment and autograde score them.
+
+A course folder in a temporary directory holds one lesson as source/<assignment>/; a student
+who answers as the instructor did gets full marks, one who hands in the stubs gets zero.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from test_release import FIXTURE_POINTS, _ready_exercise_lessons, unmarked, write_lesson
+
+from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
+from course.release import compute_checksum
+
+ASSIGNMENT = "hw"
+
+
+@pytest.fixture(autouse=True)
+def _venv_on_path(monkeypatch):
+    """nbgrader runs ``alembic`` from PATH: put this interpreter's scripts folder first."""
+    scripts = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", scripts + os.pathsep + os.environ.get("PATH", ""))
+
+
+def _require_nbgrader() -> None:
+    found = subprocess.run([sys.executable, "-m", "nbgrader", "--version"], capture_output=True)
+    if found.returncode != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail("required under CI=true: nbgrader is not installed")
+        pytest.skip("nbgrader is not installed (pip install nbgrader)")
+
+
+def _nbgrader(course: Path, *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _answer(
+    released: nbformat.NotebookNode, instructor: nbformat.NotebookNode
+) -> nbformat.NotebookNode:
+    """nbgrader's release with every solution cell holding the instructor's answer."""
+    answers = {
+        nbgrader_meta(c)["grade_id"]: unmarked(c.source)
+        for c in instructor.cells
+        if is_solution_cell(c)
+    }
+    submission = copy.deepcopy(released)
+    for cell in submission.cells:
+        if is_solution_cell(cell):
+            cell.source = answers[nbgrader_meta(cell)["grade_id"]]
+    return submission
+
+
+def _autograde(tmp_path: Path, source: Path) -> tuple[Path, dict[str, dict[str, float]]]:
+    """Generate, submit (right and stub) and autograde ``source``; scores per student."""
+    _require_nbgrader()
+    from nbgrader.api import Gradebook
+
+    course = tmp_path / "nbgrader-course"
+    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    shutil.copy(source, course / "source" / ASSIGNMENT / source.name)
+    db = tmp_path / "gradebook.db"
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        f"c.CourseDirectory.db_url = {('sqlite:///' + str(db))!r}\n"
+        "c.ExecutePreprocessor.timeout = 120\n"
+    )
+    _nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    released = nbformat.read(course / "release" / ASSIGNMENT / source.name, as_version=4)
+    instructor = nbformat.read(source, as_version=4)
+    for student, nb in (("right", _answer(released, instructor)), ("stub", released)):
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / source.name)
+        (folder / "timestamp.txt").write_text("2026-01-01 12:00:00.000000 UTC")
+    _nbgrader(course, "autograde", ASSIGNMENT, "--force")
+    scores = {}
+    with Gradebook(f"sqlite:///{db}") as gradebook:
+        for student in ("right", "stub"):
+            notebook = gradebook.find_submission_notebook(source.stem, ASSIGNMENT, student)
+            scores[student] = {grade.name: grade.score for grade in notebook.grades}
+    return course, scores
+
+
+def test_nbgrader_autogrades_the_fixture_lesson(tmp_path):
+    source = write_lesson(tmp_path / "lessons")
+    course, scores = _autograde(tmp_path, source)
+    assert scores["right"] == FIXTURE_POINTS
+    assert scores["stub"] == dict.fromkeys(FIXTURE_POINTS, 0.0)
+    released = nbformat.read(course / "release" / ASSIGNMENT / source.name, as_version=4)
+    for cell in released.cells:
+        if is_test_cell(cell):
+            assert nbgrader_meta(cell)["checksum"] == compute_checksum(cell)
+
+
+@pytest.mark.parametrize("notebook", _ready_exercise_lessons())
+def test_nbgrader_autogrades_each_ready_lesson(tmp_path, notebook):
+    source = Path(__file__).resolve().parents[1] / notebook
+    _, scores = _autograde(tmp_path, source)
+    points = {
+        nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
+        for c in nbformat.read(source, as_version=4).cells
+        if is_test_cell(c)
+    }
+    assert scores["right"] == points
+    assert scores["stub"] == dict.fromkeys(points, 0.0)
