@@ -85,3 +85,14 @@ def check_seed(seed: object, name: str = "seed") -> int | None:
     if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
         raise ValueError(f"{name} must be None or a non-negative integer; got {seed!r}")
     return int(seed)
+
+
+def check_fraction(value: object, name: str) -> float:
+    """Return ``value`` if it is a number in [0, 1)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(
+            f"{name} must be a number in [0, 1); got {value!r} ({type(value).__name__})"
+        )
+    if not 0.0 <= float(value) < 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1); got {value!r}")
+    return float(value)

@@ -9,24 +9,12 @@ moment estimates) is kept under the parameter's name.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from numbers import Real
 
 import numpy as np
 
-from ._validation import check_positive
+from ._validation import check_fraction, check_positive
 
 Parameters = Iterable[tuple[str, np.ndarray, np.ndarray]]
-
-
-def check_fraction(value: object, name: str) -> float:
-    """Return ``value`` if it is a number in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(
-            f"{name} must be a number in [0, 1); got {value!r} ({type(value).__name__})"
-        )
-    if not 0.0 <= float(value) < 1.0:
-        raise ValueError(f"{name} must be a number in [0, 1); got {value!r}")
-    return float(value)
 
 
 class Optimizer:

@@ -171,9 +171,11 @@ def jupyter_lab(tmp_path):
 
 def status_numbers(page) -> dict[str, str]:
     """The stepper's status table as {row name: value}."""
-    rows = page.locator(".jp-Notebook .widget-html table tr").all_inner_texts()
-    pairs = [re.split(r"\t|\s{2,}", row.strip(), maxsplit=1) for row in rows]
-    return {pair[0].strip(): pair[1].strip() for pair in pairs if len(pair) == 2}
+    rows = page.eval_on_selector_all(
+        ".jp-Notebook .widget-html table tr",
+        "rows => rows.map(tr => Array.from(tr.cells).map(td => td.textContent.trim()))",
+    )
+    return {row[0]: row[1] for row in rows if len(row) == 2}
 
 
 def wait_for_change(page, row: str, old: str, timeout: float = 15.0) -> dict[str, str]:
@@ -200,12 +202,11 @@ def test_learner_runs_lesson_03_in_jupyterlab_and_steps_the_perceptron(browser, 
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
         step = page.locator(".jp-Notebook button.widget-button", has_text=re.compile(r"^Step$"))
-        step.wait_for(timeout=120_000)
+        step.wait_for(state="attached", timeout=120_000)
+        step.scroll_into_view_if_needed()  # JupyterLab renders only the cells in view
+        step.wait_for(timeout=10_000)
         for label in ("Epoch", "Reset"):
             assert page.locator(".jp-Notebook button.widget-button", has_text=label).count() == 1
-        page.wait_for_function(
-            "() => document.querySelector('.jp-Notebook .widget-html table')", timeout=30_000
-        )
         before = status_numbers(page)
         weights = {key for key in before if re.fullmatch(r"w\d+|b", key)}
         assert {"w1", "w2", "b"} <= weights, before
