@@ -52,6 +52,12 @@ def fixture_notebook(*, fail: bool = False, kernel: str = "python3") -> nbformat
 
 
 @pytest.fixture
+def fixture_solution() -> tuple[str, ...]:
+    """The answer lines of the fixture notebook's exercise."""
+    return FIXTURE_SOLUTION
+
+
+@pytest.fixture
 def make_notebook(tmp_path: Path) -> Callable[..., Path]:
     """Write a fixture notebook to ``tmp_path / name`` and return its path."""
 

@@ -6,7 +6,6 @@ import sys
 
 import nbformat
 import pytest
-from conftest import FIXTURE_SOLUTION
 
 from course import kernel, workspace
 from course.cli import main
@@ -32,7 +31,9 @@ def no_launch(monkeypatch):
     monkeypatch.setattr(workspace.subprocess, "call", launch)
 
 
-def test_dry_run_makes_stubbed_copies_and_starts_nothing(capsys, course_root, tmp_path, no_launch):
+def test_dry_run_makes_stubbed_copies_and_starts_nothing(
+    capsys, course_root, tmp_path, no_launch, fixture_solution
+):
     ws = tmp_path / "work"
     code, out, _ = _lab(capsys, ws, "--dry-run", "--root", course_root)
     assert code == 0
@@ -44,7 +45,7 @@ def test_dry_run_makes_stubbed_copies_and_starts_nothing(capsys, course_root, tm
     assert "    # YOUR CODE HERE\n    raise NotImplementedError()" in solution.source
     assert solution.source.startswith("def scale(x):")
     assert not has_markers(text)
-    for line in FIXTURE_SOLUTION:
+    for line in fixture_solution:
         assert line not in text
     assert "assert scale(-1)" not in text
     assert "assert scale(2) == 2 * SCALE" in text
