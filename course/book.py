@@ -65,15 +65,17 @@ if (!document.documentElement.dataset.mode) { document.documentElement.dataset.m
 def toc_text(lessons: Sequence[Lesson]) -> str:
     """The ``_toc.yml`` (jb-book format) listing ``lessons`` in order between the intro pages."""
     lines = [
-        "# The book's table of contents: written by `course book` from course.syllabus (the",
-        "# ready lessons, in order); tests/test_book.py checks it. Do not edit the lessons by hand.",
+        "# The book's table of contents, written by `course book` from course.syllabus: the",
+        "# ready lessons, in order. tests/test_book.py checks it; do not edit it by hand.",
         "format: jb-book",
         f"root: {INTRO}",
         "parts:",
         "  - caption: Lessons",
         "    chapters:",
     ]
-    lines += [f"      - file: {Path(lesson.notebook).with_suffix('').as_posix()}" for lesson in lessons]
+    lines += [
+        f"      - file: {Path(lesson.notebook).with_suffix('').as_posix()}" for lesson in lessons
+    ]
     lines += ["  - caption: For teachers and reference", "    chapters:"]
     lines += [f"      - file: {page}" for page in BACK_MATTER]
     return "\n".join(lines) + "\n"
@@ -229,7 +231,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output folder; the HTML goes to DIR/_build/html (default: book/)",
     )
     parser.add_argument(
-        "--no-install", action="store_true", help="fail instead of running npm when assets are missing"
+        "--no-install",
+        action="store_true",
+        help="fail instead of running npm when assets are missing",
     )
     add_root_option(parser)
     parser.set_defaults(func=_run)

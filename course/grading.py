@@ -39,8 +39,6 @@ from course.editions import is_test_cell, nbgrader_meta, read_notebook
 from course.errors import CourseError
 from course.release import compute_checksum, read_manifest, release_notebook, resolve_source
 
-#: statuses of a row: ran and was scored, or why it could not be
-STATUSES = ("graded", "missing", "invalid", "timeout", "error")
 #: the longest piece of an error message kept in the reason column
 _REASON_CHARS = 100
 #: the longest the parent waits before checking its workers' time limits, in seconds
@@ -49,7 +47,11 @@ _POLL_SECONDS = 0.2
 
 @dataclass
 class Result:
-    """One student's row: points per test cell (by grade_id), status and reasons."""
+    """One student's row: points per test cell (by grade_id), status and reasons.
+
+    ``status`` is ``graded`` (the notebook ran), ``missing``, ``invalid`` (unreadable),
+    ``timeout`` (killed at the per-notebook limit) or ``error`` (kernel or grader died).
+    """
 
     student: str
     scores: dict[str, float]

@@ -112,6 +112,9 @@ def offline_page(browser, allowed_prefixes: tuple[str, ...] = ("file://",)):
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda msg: log.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: log.errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+    )
     page.on("pageerror", lambda exc: log.errors.append(f"page error: {exc}"))
     return page, log

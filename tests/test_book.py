@@ -101,9 +101,10 @@ def test_config_points_math_and_widgets_at_local_assets():
     # each script is a file of the copied assets (the folder's name, then the path inside)
     names = {name.split("/")[0] for name in ASSETS}
     assert {path.split("/")[0] for path in local} <= names
-    assert "://" not in sphinx["nb_ipywidgets_js"]["html-manager/embed-amd.js"][
-        "data-jupyter-widgets-cdn"
-    ]
+    assert (
+        "://"
+        not in sphinx["nb_ipywidgets_js"]["html-manager/embed-amd.js"]["data-jupyter-widgets-cdn"]
+    )
     assert config["execute"]["execute_notebooks"] == "force"
     assert config["only_build_toc_files"] is True
 
@@ -146,7 +147,9 @@ def html() -> Path:
 
 @pytest.mark.book
 def test_built_book_navigation_lists_the_ready_lessons_in_order(html):
-    hrefs = [a["href"] for tag, a in tags(html / "book" / "intro.html") if tag == "a" and "href" in a]
+    hrefs = [
+        a["href"] for tag, a in tags(html / "book" / "intro.html") if tag == "a" and "href" in a
+    ]
     lessons = [h for h in hrefs if re.match(r"(\.\./)?notebooks/\d\d_[a-z0-9-]+\.html$", h)]
     found = list(dict.fromkeys(Path(h).stem for h in lessons))
     assert found == [Path(lesson.notebook).stem for lesson in READY]
@@ -168,7 +171,13 @@ def test_no_page_loads_a_script_or_style_from_the_network(html):
     remote = []
     for page in pages:
         for tag, attrs in tags(page):
-            url = attrs.get("src") if tag == "script" else attrs.get("href") if tag == "link" else None
+            url = (
+                attrs.get("src")
+                if tag == "script"
+                else attrs.get("href")
+                if tag == "link"
+                else None
+            )
             if url and re.match(r"^([a-z]+:)?//", url):
                 remote.append(f"{page.relative_to(html)}: <{tag}> {url}")
     assert not remote, "\n".join(remote)
@@ -194,7 +203,9 @@ def test_every_plot_of_a_lesson_has_alt_text(html, lesson):
     page = lesson_page(html, lesson)
     images = [a for tag, a in tags(page) if tag == "img" and "_images/" in a.get("src", "")]
     assert images, "the lesson shows no plot"
-    assert all(a.get("alt", "").strip() for a in images), [a["src"] for a in images if not a.get("alt")]
+    assert all(a.get("alt", "").strip() for a in images), [
+        a["src"] for a in images if not a.get("alt")
+    ]
 
 
 @pytest.mark.book
@@ -212,5 +223,7 @@ def test_widget_state_is_saved_in_the_perceptron_page(html):
     assert views
     for view in views:
         assert json.loads(view)["model_id"] in models
-    buttons = {m["state"].get("description") for m in models.values() if m["model_name"] == "ButtonModel"}
+    buttons = {
+        m["state"].get("description") for m in models.values() if m["model_name"] == "ButtonModel"
+    }
     assert {"Step", "Epoch", "Reset"} <= buttons

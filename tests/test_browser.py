@@ -196,17 +196,19 @@ def test_learner_runs_lesson_03_in_jupyterlab_and_steps_the_perceptron(browser, 
     try:
         page.goto(url)
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
-            state="attached", timeout=60_000
+        # the status bar says "Python 3 (ipykernel) | Idle" once the kernel has started
+        page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"Python 3.*\| Idle")).wait_for(
+            timeout=60_000
         )
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-        step = page.locator(".jp-Notebook button.widget-button", has_text=re.compile(r"^Step$"))
-        step.wait_for(state="attached", timeout=120_000)
-        step.scroll_into_view_if_needed()  # JupyterLab renders only the cells in view
-        step.wait_for(timeout=10_000)
-        for label in ("Epoch", "Reset"):
-            assert page.locator(".jp-Notebook button.widget-button", has_text=label).count() == 1
+        buttons = page.locator(".jp-Notebook button.widget-button")
+        buttons.first.wait_for(state="attached", timeout=120_000)
+        # textContent, not innerText: JupyterLab does not lay out the cells out of view
+        labels = buttons.evaluate_all("bs => bs.map(b => b.textContent.trim())")
+        assert {"Step", "Epoch", "Reset"} <= set(labels), labels
+        step = buttons.nth(labels.index("Step"))
+        step.scroll_into_view_if_needed()
         before = status_numbers(page)
         weights = {key for key in before if re.fullmatch(r"w\d+|b", key)}
         assert {"w1", "w2", "b"} <= weights, before

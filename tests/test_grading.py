@@ -26,8 +26,9 @@ from test_release import (
 
 from course.cli import main
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
-from course.grading import find_submissions, grade, restore_cells
-from course.release import release_notebook
+from course.errors import CourseError
+from course.grading import find_submissions, grade, load_lesson, restore_cells
+from course.release import release, release_notebook
 
 NOTEBOOK = "03_perceptron.ipynb"
 #: a submission that passes the visible test of step but not its hidden tests
@@ -228,6 +229,16 @@ def test_restore_cells_puts_back_a_deleted_test_cell_after_its_solution(tmp_path
     assert ids.index("step-test") == ids.index("step") + 1
     assert "### BEGIN HIDDEN TESTS" in restored.cells[ids.index("step-test")].source
     assert notes == ["test cell step-test was missing; the original was restored"]
+
+
+def test_checksums_come_from_the_release_manifest_when_given(tmp_path):
+    source = write_lesson(tmp_path / "course")
+    release([source], tmp_path / "release")
+    assert load_lesson(source, tmp_path / "release").checksums == load_lesson(source).checksums
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "release.json").write_text('{"format": 1, "notebooks": {}}')
+    with pytest.raises(CourseError, match="has no entry for 03_perceptron.ipynb"):
+        load_lesson(source, tmp_path / "other")
 
 
 def test_find_submissions_reads_folders_and_files_and_skips_hidden_entries(tmp_path):

@@ -32,3 +32,11 @@ def call(fn: Callable[..., Any], *args: Any, case: str) -> Any:
         raise AssertionError(f"{case}: the function is still a stub; write its body") from exc
     except Exception as exc:
         raise AssertionError(f"{case}: the function raised {type(exc).__name__}: {exc}") from exc
+
+
+def as_float(value: object, case: str) -> float:
+    """The learner's answer as a float, or an AssertionError naming the case."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise AssertionError(f"{case}: expected a number, got {value!r}") from exc

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course.checks._core import call, expect_close, passed
+from course.checks._core import as_float, call, expect_close, passed
 
 __all__ = ["check_nearest_centroid", "check_predict_next_month", "check_suggest_family"]
 
@@ -35,7 +35,7 @@ def check_predict_next_month(fn: Callable[[list[float]], float]) -> None:
         case = f"{what}: predict_next_month({sales})"
         got = call(fn, list(sales), case=case)
         expect_close(
-            _as_float(got, case),
+            as_float(got, case),
             _line_forecast(sales),
             case,
             hint="fit a and b by least squares over t = 0..n-1 (np.polyfit(t, sales, 1) or the "
@@ -110,11 +110,3 @@ def check_suggest_family(fn: Callable[[str], str]) -> None:
                 "features with ANN, images and video with CNN, text and time series with RNN"
             )
     passed("suggest_family matches each data type with its network family")
-
-
-def _as_float(value: object, case: str) -> float:
-    """The learner's answer as a float, or an AssertionError naming the case."""
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise AssertionError(f"{case}: expected a number, got {value!r}") from exc

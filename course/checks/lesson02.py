@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from course.checks._core import call, expect_close, passed
+from course.checks._core import as_float, call, expect_close, passed
 
 __all__ = ["check_gflops", "check_matmul_time_estimate", "check_plateau_size"]
 
@@ -20,7 +20,7 @@ def check_gflops(fn: Callable[[int, float], float]) -> None:
         case = f"gflops({n}, {seconds})"
         got = call(fn, n, seconds, case=case)
         expect_close(
-            _as_float(got, case),
+            as_float(got, case),
             2 * n**3 / seconds / 1e9,
             case,
             hint="count 2 * n**3 floating-point operations (one multiply and one add per "
@@ -37,7 +37,7 @@ def check_matmul_time_estimate(fn: Callable[[float, int, int], float]) -> None:
         case = f"matmul_time_estimate({t_small}, {n_small}, {n_big})"
         got = call(fn, t_small, n_small, n_big, case=case)
         expect_close(
-            _as_float(got, case),
+            as_float(got, case),
             t_small * (n_big / n_small) ** 3,
             case,
             hint="the work grows as n**3, so the time scales by (n_big / n_small) ** 3; "
@@ -74,18 +74,10 @@ def check_plateau_size(fn: Callable[..., float]) -> None:
         case = f"{what}: plateau_size({sizes}, {accuracies}, tol={tol})"
         got = call(fn, list(sizes), list(accuracies), tol, case=case)
         expect_close(
-            _as_float(got, case),
+            as_float(got, case),
             _plateau(sizes, accuracies, tol),
             case,
             hint="return a training size, not an index; the curve must stay within tol of "
             "its LAST accuracy from that size to the end (a later dip restarts the search)",
         )
     passed("plateau_size finds where the learning curve stops gaining")
-
-
-def _as_float(value: object, case: str) -> float:
-    """The learner's answer as a float, or an AssertionError naming the case."""
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise AssertionError(f"{case}: expected a number, got {value!r}") from exc
