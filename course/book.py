@@ -17,12 +17,14 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-
-from sphinx.application import Sphinx
+from typing import TYPE_CHECKING
 
 from course.errors import CourseError
 from course.listing import add_root_option, root_of
 from course.syllabus import Lesson, ready
+
+if TYPE_CHECKING:  # Sphinx comes with jupyter-book, in the [dev] extra only
+    from sphinx.application import Sphinx
 
 #: the book's folder, relative to the repository root
 BOOK_DIR = "book"
@@ -34,8 +36,8 @@ ASSETS: dict[str, str] = {
     "html-manager": "@jupyter-widgets/html-manager/dist",
     "requirejs/require.js": "requirejs/require.js",
 }
-#: files of the npm packages the pages never load (source maps, licences of the bundle)
-_SKIPPED = shutil.ignore_patterns("*.map", "*.LICENSE.txt")
+#: files of the npm packages the pages never load (source maps: 40 MB)
+_SKIPPED = shutil.ignore_patterns("*.map")
 #: the pages around the lessons, relative to the repository root, without suffix
 INTRO = "book/intro"
 BACK_MATTER = ("book/teachers", "book/glossary")
