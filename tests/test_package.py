@@ -72,3 +72,16 @@ def test_ci_runs_the_readme_test_command():
     assert test_command == ".venv/bin/python -m pytest"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci
+
+
+def test_readme_tour_of_dlcore_runs(capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tour = re.search(r"## A short tour of dlcore\n\n```python\n(.*?)```", readme, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(tour, "README.md", "exec"), namespace)
+    assert max(namespace["errors"].values()) < 1e-6
+    assert (
+        namespace["model"].evaluate(namespace["X"], namespace["y"], loss="bce")["accuracy"] > 0.95
+    )
+    assert namespace["p"].errors_[-1] == 0
+    assert "'accuracy'" in capsys.readouterr().out
