@@ -151,6 +151,11 @@ class PerceptronStepper(W.VBox):
             )
         self.figure = fig
         self.image.value = figure_png(fig)
+        w, b = self.perceptron.w, float(self.perceptron.b)
+        self.image.tooltip = (  # the picture's text alternative
+            f"{title}: the two classes (blue circles, orange triangles) and the perceptron's "
+            f"decision line {w[0]:.2f} x1 + {w[1]:.2f} x2 + {b:.2f} = 0"
+        )
         self.status.value = self._status_html()
 
     def _status_html(self) -> str:
@@ -239,6 +244,10 @@ class ActivationExplorer(W.VBox):
         )
         self.figure = self._figure(act, z)
         self.image.value = figure_png(self.figure)
+        self.image.tooltip = (  # the picture's text alternative
+            f"Left: the {act.name} curve with the point z = {z:.2f} and its tangent of slope "
+            f"{self.slope:.4f}. Right: the derivative curve with the same point."
+        )
 
     def _figure(self, act: activations.Activation, z: float) -> Figure:
         """Left: f with the point and its tangent. Right: f' with the point."""

@@ -235,3 +235,17 @@ def test_explorer_rejects_unknown_or_non_elementwise_activations():
         widgets.activation_explorer(["softmax"])
     with pytest.raises(ValueError, match="at least one"):
         widgets.activation_explorer([])
+
+
+def test_widget_pictures_have_a_text_alternative_that_follows_the_state(data):
+    X, y = data
+    stepper = widgets.perceptron_stepper(X, y, lr=1.0, seed=0)
+    assert "decision line 0.00 x1 + 0.00 x2 + 0.00 = 0" in stepper.image.tooltip
+    stepper.epoch_button.click()
+    w, b = stepper.perceptron.w, stepper.perceptron.b
+    assert f"decision line {w[0]:.2f} x1 + {w[1]:.2f} x2 + {b:.2f} = 0" in stepper.image.tooltip
+    explorer = widgets.activation_explorer()
+    explorer.dropdown.value = "tanh"
+    explorer.slider.value = 0.0
+    assert "the tanh curve with the point z = 0.00" in explorer.image.tooltip
+    assert "slope 1.0000" in explorer.image.tooltip
