@@ -5,20 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -x /usr/bin/chromium ]; then
-    echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo installed)"
-else
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq chromium
+    $SUDO apt-get install -y -qq "${missing[@]}"
 fi
-
-if ! command -v npm >/dev/null; then
-    echo "npm is missing: install Node.js (e.g. apt-get install -y nodejs npm)" >&2
-    exit 1
-fi
+echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo installed)"
+echo "npm: $(npm --version 2>/dev/null)"
 # npm ls succeeds when node_modules holds exactly the pinned versions of book/package.json
 if npm ls --prefix book --all >/dev/null 2>&1; then
     echo "npm assets: already installed in book/node_modules"
