@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as W
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -25,9 +26,11 @@ from dlcore._validation import check_positive, check_seed
 
 __all__ = [
     "ActivationExplorer",
+    "InteractiveView",
     "PerceptronStepper",
     "activation_explorer",
     "figure_png",
+    "interactive_view",
     "perceptron_stepper",
 ]
 
@@ -54,6 +57,63 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- interactive view
+
+
+class InteractiveView(W.VBox):
+    """Controls and the view they drive, like ``ipywidgets.interactive``.
+
+    ``fn(**values)`` returns a matplotlib Figure, drawn into ``image``, or a string, shown in
+    ``text``. Nothing goes through an ``Output`` widget, whose capture of displayed output
+    can stall a headless run (papermill, nbval, the book build) until the cell times out.
+    ``alt`` is the picture's text alternative; by default the figure's axes titles.
+    """
+
+    def __init__(
+        self, fn: Callable[..., Figure | str], controls: dict[str, W.ValueWidget], alt: str = ""
+    ) -> None:
+        self.fn, self.controls, self.alt = fn, controls, alt
+        self.image = W.Image(format="png")
+        self.text = W.HTML()
+        for control in controls.values():
+            control.observe(lambda _: self.update(), names="value")
+        super().__init__([W.HBox(list(controls.values())), self.image, self.text])
+        self.update()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, by argument name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self) -> None:
+        """Call ``fn`` with the controls' values and show what it returns."""
+        result = self.fn(**self.values)
+        if isinstance(result, Figure):
+            self.image.value = figure_png(result)
+            titles = "; ".join(ax.get_title() for ax in result.axes if ax.get_title())
+            self.image.tooltip = self.alt or titles
+            plt.close(result)  # shown once, in the widget, not again by the notebook backend
+            self.image.layout.display, self.text.layout.display = None, "none"
+        else:
+            self.text.value = f"<pre>{html.escape(str(result))}</pre>"
+            self.image.layout.display, self.text.layout.display = "none", None
+
+
+def interactive_view(
+    fn: Callable[..., Figure | str], *, alt: str = "", **controls: W.ValueWidget
+) -> InteractiveView:
+    """Controls (``name=widget``) driving ``fn(**values)``, which returns a Figure or text."""
+    if not controls:
+        raise ValueError("interactive_view needs at least one control, e.g. k=IntSlider(...)")
+    for name, control in controls.items():
+        if not isinstance(control, W.ValueWidget):
+            raise TypeError(
+                f"control {name!r} must be an ipywidgets value widget (a slider, a dropdown...); "
+                f"got {type(control).__name__}"
+            )
+    return InteractiveView(fn, controls, alt=alt)
 
 
 # ---------------------------------------------------------------- perceptron stepper

@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import ipywidgets as W  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -249,3 +250,32 @@ def test_widget_pictures_have_a_text_alternative_that_follows_the_state(data):
     explorer.slider.value = 0.0
     assert "the tanh curve with the point z = 0.00" in explorer.image.tooltip
     assert "slope 1.0000" in explorer.image.tooltip
+
+
+def _draw_line(slope=1.0):
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, slope])
+    ax.set_title(f"slope {slope:.1f}")
+    return fig
+
+
+def test_interactive_view_redraws_its_figure_when_a_control_moves():
+    view = widgets.interactive_view(_draw_line, slope=W.FloatSlider(value=1.0, min=0, max=3))
+    first = view.image.value
+    assert bytes(first).startswith(b"\x89PNG") and view.image.tooltip == "slope 1.0"
+    view.controls["slope"].value = 2.5
+    assert view.image.value != first and view.image.tooltip == "slope 2.5"
+    assert view.values == {"slope": 2.5}
+    assert plt.get_fignums() == [], "the drawn figures are closed, not shown twice"
+    assert view.text.layout.display == "none"
+
+
+def test_interactive_view_shows_text_results_and_rejects_bad_controls():
+    view = widgets.interactive_view(lambda n=2: f"{n} < 3 & more", n=W.IntSlider(value=2))
+    assert view.text.value == "<pre>2 &lt; 3 &amp; more</pre>"
+    view.controls["n"].value = 5
+    assert "5 &lt; 3" in view.text.value and view.image.layout.display == "none"
+    with pytest.raises(ValueError, match="at least one control"):
+        widgets.interactive_view(lambda: "x")
+    with pytest.raises(TypeError, match="control 'n' must be an ipywidgets value widget"):
+        widgets.interactive_view(lambda n: "x", n=3)
