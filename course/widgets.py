@@ -29,6 +29,7 @@ __all__ = [
     "InteractiveView",
     "PerceptronStepper",
     "activation_explorer",
+    "caption_html",
     "figure_png",
     "interactive_view",
     "perceptron_stepper",
@@ -59,6 +60,15 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     return buffer.getvalue()
 
 
+def caption_html(text: str) -> str:
+    """A picture's caption, in words: what it shows, for every reader and screen reader.
+
+    (A caption rather than an ``Image`` tooltip: the static book's widget manager cannot
+    render an ``Image`` view that has a tooltip.)
+    """
+    return f'<div style="font-size: 90%; font-style: italic">Picture: {html.escape(text)}</div>'
+
+
 # ---------------------------------------------------------------- interactive view
 
 
@@ -76,10 +86,11 @@ class InteractiveView(W.VBox):
     ) -> None:
         self.fn, self.controls, self.alt = fn, controls, alt
         self.image = W.Image(format="png")
+        self.caption = W.HTML()
         self.text = W.HTML()
         for control in controls.values():
             control.observe(lambda _: self.update(), names="value")
-        super().__init__([W.HBox(list(controls.values())), self.image, self.text])
+        super().__init__([W.HBox(list(controls.values())), self.image, self.caption, self.text])
         self.update()
 
     @property
@@ -93,12 +104,14 @@ class InteractiveView(W.VBox):
         if isinstance(result, Figure):
             self.image.value = figure_png(result)
             titles = "; ".join(ax.get_title() for ax in result.axes if ax.get_title())
-            self.image.tooltip = self.alt or titles
+            self.caption.value = caption_html(self.alt or titles)
             plt.close(result)  # shown once, in the widget, not again by the notebook backend
-            self.image.layout.display, self.text.layout.display = None, "none"
+            self.image.layout.display = self.caption.layout.display = None
+            self.text.layout.display = "none"
         else:
             self.text.value = f"<pre>{html.escape(str(result))}</pre>"
-            self.image.layout.display, self.text.layout.display = "none", None
+            self.image.layout.display = self.caption.layout.display = "none"
+            self.text.layout.display = None
 
 
 def interactive_view(
@@ -142,11 +155,12 @@ class PerceptronStepper(W.VBox):
         self.reset_button = W.Button(description="Reset", tooltip="w = 0, b = 0")
         self.status = W.HTML()
         self.image = W.Image(format="png")
+        self.caption = W.HTML()
         self.step_button.on_click(lambda _: self.step())
         self.epoch_button.on_click(lambda _: self.run_epoch())
         self.reset_button.on_click(lambda _: self.reset())
         buttons = W.HBox([self.step_button, self.epoch_button, self.reset_button])
-        super().__init__([buttons, W.HBox([self.image, self.status])])
+        super().__init__([buttons, W.HBox([W.VBox([self.image, self.caption]), self.status])])
         self.reset()
 
     @property
@@ -212,7 +226,7 @@ class PerceptronStepper(W.VBox):
         self.figure = fig
         self.image.value = figure_png(fig)
         w, b = self.perceptron.w, float(self.perceptron.b)
-        self.image.tooltip = (  # the picture's text alternative
+        self.caption.value = caption_html(
             f"{title}: the two classes (blue circles, orange triangles) and the perceptron's "
             f"decision line {w[0]:.2f} x1 + {w[1]:.2f} x2 + {b:.2f} = 0"
         )
@@ -287,9 +301,12 @@ class ActivationExplorer(W.VBox):
         )
         self.readout = W.HTML()
         self.image = W.Image(format="png")
+        self.caption = W.HTML()
         self.dropdown.observe(lambda _: self._redraw(), names="value")
         self.slider.observe(lambda _: self._redraw(), names="value")
-        super().__init__([W.HBox([self.dropdown, self.slider]), self.readout, self.image])
+        super().__init__(
+            [W.HBox([self.dropdown, self.slider]), self.readout, self.image, self.caption]
+        )
         self._redraw()
 
     def _redraw(self) -> None:
@@ -304,7 +321,7 @@ class ActivationExplorer(W.VBox):
         )
         self.figure = self._figure(act, z)
         self.image.value = figure_png(self.figure)
-        self.image.tooltip = (  # the picture's text alternative
+        self.caption.value = caption_html(
             f"Left: the {act.name} curve with the point z = {z:.2f} and its tangent of slope "
             f"{self.slope:.4f}. Right: the derivative curve with the same point."
         )

@@ -241,15 +241,15 @@ def test_explorer_rejects_unknown_or_non_elementwise_activations():
 def test_widget_pictures_have_a_text_alternative_that_follows_the_state(data):
     X, y = data
     stepper = widgets.perceptron_stepper(X, y, lr=1.0, seed=0)
-    assert "decision line 0.00 x1 + 0.00 x2 + 0.00 = 0" in stepper.image.tooltip
+    assert "decision line 0.00 x1 + 0.00 x2 + 0.00 = 0" in stepper.caption.value
     stepper.epoch_button.click()
     w, b = stepper.perceptron.w, stepper.perceptron.b
-    assert f"decision line {w[0]:.2f} x1 + {w[1]:.2f} x2 + {b:.2f} = 0" in stepper.image.tooltip
+    assert f"decision line {w[0]:.2f} x1 + {w[1]:.2f} x2 + {b:.2f} = 0" in stepper.caption.value
     explorer = widgets.activation_explorer()
     explorer.dropdown.value = "tanh"
     explorer.slider.value = 0.0
-    assert "the tanh curve with the point z = 0.00" in explorer.image.tooltip
-    assert "slope 1.0000" in explorer.image.tooltip
+    assert "the tanh curve with the point z = 0.00" in explorer.caption.value
+    assert "slope 1.0000" in explorer.caption.value
 
 
 def _draw_line(slope=1.0):
@@ -262,9 +262,9 @@ def _draw_line(slope=1.0):
 def test_interactive_view_redraws_its_figure_when_a_control_moves():
     view = widgets.interactive_view(_draw_line, slope=W.FloatSlider(value=1.0, min=0, max=3))
     first = view.image.value
-    assert bytes(first).startswith(b"\x89PNG") and view.image.tooltip == "slope 1.0"
+    assert bytes(first).startswith(b"\x89PNG") and "Picture: slope 1.0" in view.caption.value
     view.controls["slope"].value = 2.5
-    assert view.image.value != first and view.image.tooltip == "slope 2.5"
+    assert view.image.value != first and "Picture: slope 2.5" in view.caption.value
     assert view.values == {"slope": 2.5}
     assert plt.get_fignums() == [], "the drawn figures are closed, not shown twice"
     assert view.text.layout.display == "none"
