@@ -12,6 +12,18 @@ from course.errors import CourseError
 
 #: where the instructor notebooks live, relative to the repository root
 NOTEBOOK_DIR = "notebooks"
+#: the number of lines of ``dl-notes.md``, the notes the course is built from
+NOTES_LINES = 842
+
+
+@dataclass(frozen=True)
+class NotesRange:
+    """Lines ``first..last`` of ``dl-notes.md`` (1-based, inclusive), taught by the cells
+    under the lesson's markdown heading that contains ``heading`` (case-insensitive)."""
+
+    first: int
+    last: int
+    heading: str
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,7 @@ class Lesson:
     title: str
     sections: tuple[str, ...]
     goals: tuple[str, ...]
+    notes: tuple[NotesRange, ...] = ()
 
     @property
     def id(self) -> str:
@@ -59,6 +72,13 @@ LESSONS: tuple[Lesson, ...] = (
             "Run a supervised and an unsupervised learner and say which is which",
             "Place ANN, CNN, RNN, YOLO, LSTM, GRU and Transformers on a map of techniques",
         ),
+        (
+            NotesRange(1, 12, "1. Three nested ideas"),
+            NotesRange(13, 23, "2. Machine learning"),
+            NotesRange(24, 31, "3. Deep learning"),
+            NotesRange(32, 66, "4. A map of deep-learning techniques"),
+            NotesRange(67, 72, "5. Focus for interviews"),
+        ),
     ),
     Lesson(
         2,
@@ -69,6 +89,14 @@ LESSONS: tuple[Lesson, ...] = (
             "Measure how matrix-multiply time grows with size on your own machine",
             "Test the claim that deep learning keeps improving with more data",
             "Name the applications and frameworks that drove adoption",
+        ),
+        (
+            NotesRange(73, 85, "1. The explosion of data"),
+            NotesRange(86, 93, "2. Hardware"),
+            NotesRange(94, 100, "3. More data"),
+            NotesRange(101, 110, "4. Applications across domains"),
+            NotesRange(111, 119, "5. Open-source frameworks"),
+            NotesRange(120, 127, "Summary"),
         ),
     ),
     Lesson(
@@ -86,6 +114,14 @@ LESSONS: tuple[Lesson, ...] = (
             "Compute a perceptron's weighted sum and step output by hand and in code",
             "Apply Rosenblatt's learning rule one update at a time",
             "Watch the decision boundary move as the perceptron learns",
+        ),
+        (
+            NotesRange(128, 133, "1. The perceptron and its intuition"),
+            NotesRange(134, 166, "2. The components of a perceptron"),
+            NotesRange(167, 171, "8. Hidden layers"),
+            NotesRange(172, 194, "3. Example: classifying points in 2D space"),
+            NotesRange(195, 204, "6. A real-life analogy"),
+            NotesRange(224, 235, "7. The loan example"),
         ),
     ),
     Lesson(
@@ -105,6 +141,13 @@ LESSONS: tuple[Lesson, ...] = (
             "See the perceptron fail on circles and XOR, and an MLP succeed",
             "Weigh the pros and cons of feedforward networks",
         ),
+        (
+            NotesRange(205, 223, "Why a linear classifier"),
+            NotesRange(236, 245, "The multi-layer perceptron"),
+            NotesRange(246, 265, "The feedforward network"),
+            NotesRange(266, 287, "Pros and cons"),
+            NotesRange(288, 301, "Spam"),
+        ),
     ),
     Lesson(
         5,
@@ -123,6 +166,13 @@ LESSONS: tuple[Lesson, ...] = (
             "Compare sigmoid, ReLU and softmax",
             "Run forward propagation, a loss and one update",
         ),
+        (
+            NotesRange(302, 320, "Intuition"),
+            NotesRange(321, 336, "Structure"),
+            NotesRange(337, 359, "Components"),
+            NotesRange(360, 449, "Learning process"),
+            NotesRange(491, 511, "Advantages and limitations"),
+        ),
     ),
     Lesson(
         6,
@@ -136,6 +186,10 @@ LESSONS: tuple[Lesson, ...] = (
         (
             "Carry the Age/Income network through forward pass, loss and backward pass by hand",
             "Check every hand-computed number against dlcore",
+        ),
+        (
+            NotesRange(512, 562, "The network, step by step"),
+            NotesRange(563, 586, "Self-driving cars"),
         ),
     ),
     Lesson(
@@ -151,6 +205,11 @@ LESSONS: tuple[Lesson, ...] = (
             "Train a network with mini-batches and read its loss curves",
             "Predict house prices with an MLP",
         ),
+        (
+            NotesRange(450, 468, "The training process"),
+            NotesRange(469, 490, "House prices"),
+            NotesRange(587, 639, "Backpropagation and the weight update"),
+        ),
     ),
     Lesson(
         8,
@@ -164,6 +223,11 @@ LESSONS: tuple[Lesson, ...] = (
         (
             "Apply the chain rule through a neuron and a network",
             "Verify backpropagation with a numerical gradient check",
+        ),
+        (
+            NotesRange(640, 648, "Advantages and drawbacks"),
+            NotesRange(649, 673, "The weight update formula"),
+            NotesRange(716, 768, "The chain rule"),
         ),
     ),
     Lesson(
@@ -179,6 +243,9 @@ LESSONS: tuple[Lesson, ...] = (
             "See small, large and good learning rates on a loss landscape",
             "Choose a learning rate for a real model",
         ),
+        (
+            NotesRange(674, 715, "The learning rate"),
+        ),
     ),
     Lesson(
         10,
@@ -193,6 +260,9 @@ LESSONS: tuple[Lesson, ...] = (
         (
             "Measure how gradients shrink layer by layer with sigmoid",
             "Fix it with ReLU, He initialisation, batch normalisation and residual connections",
+        ),
+        (
+            NotesRange(769, 842, "Vanishing gradients"),
         ),
     ),
     Lesson(

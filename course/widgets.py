@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from course.palette import OKABE_ITO, PALETTE
 from course.plots import plot_decision_boundary
 from dlcore import Perceptron, activations
-from dlcore._validation import check_positive, check_seed
+from dlcore.validation import check_positive, check_seed
 
 __all__ = [
     "ActivationExplorer",

@@ -4,7 +4,7 @@ Rows are samples: ``X`` has shape ``(n_samples, n_features)`` and a dense layer 
 ``Z = X @ W + b``. Everything is float64 so that gradient checks are exact.
 """
 
-from . import activations, datasets, initializers, losses
+from . import activations, datasets, initializers, losses, validation
 from .conv import conv2d
 from .gradcheck import gradcheck, numerical_gradient
 from .layers import BatchNorm, Dense, Layer, Residual
@@ -35,4 +35,5 @@ __all__ = [
     "initializers",
     "losses",
     "numerical_gradient",
+    "validation",
 ]

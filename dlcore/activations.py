@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_array, check_choice, check_non_negative
+from .validation import as_array, check_choice, check_non_negative
 
 ArrayFunction = Callable[[np.ndarray], np.ndarray]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validation import as_array, check_positive
+from .validation import as_array, check_positive
 
 
 def conv2d(image: object, kernel: object, stride: int = 1) -> np.ndarray:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import (
+from .validation import (
     as_array,
     check_choice,
     check_non_negative,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import losses
-from ._validation import as_array, check_positive
+from .validation import as_array, check_positive
 from .layers import Layer
 
 TINY = 1e-12

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import check_choice, check_positive, check_seed
+from .validation import check_choice, check_positive, check_seed
 
 Initializer = Callable[[int, int, np.random.Generator], np.ndarray]
 

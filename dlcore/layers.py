@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations, initializers
-from ._validation import check_fraction, check_positive
+from .validation import check_fraction, check_positive
 
 ParameterList = list[tuple[str, np.ndarray, np.ndarray]]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_choice, check_same_length
+from .validation import as_array, check_choice, check_same_length
 
 EPS = 1e-12
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ._validation import check_fraction, check_positive
+from .validation import check_fraction, check_positive
 
 Parameters = Iterable[tuple[str, np.ndarray, np.ndarray]]
 

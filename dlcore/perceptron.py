@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_array, check_positive, check_same_length, check_seed
+from .validation import as_array, check_positive, check_same_length, check_seed
 from .activations import step
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_positive, check_seed
+from .validation import as_array, check_positive, check_seed
 from .activations import tanh
 from .initializers import xavier_uniform
 

@@ -1,5 +1,6 @@
 """The syllabus is the one list of lessons: notebooks/ and the README follow it."""
 
+import json
 import re
 from pathlib import Path
 
@@ -61,3 +62,35 @@ def test_get_unknown_lesson_lists_the_valid_ones():
 
 def test_course_root_is_the_repository():
     assert syllabus.course_root() == ROOT
+
+
+def test_the_notes_ledger_owns_every_line_of_the_notes_exactly_once():
+    owners: dict[int, list[str]] = {}
+    for lesson in syllabus.LESSONS:
+        for part in lesson.notes:
+            assert 1 <= part.first <= part.last <= syllabus.NOTES_LINES, (lesson.id, part)
+            for line in range(part.first, part.last + 1):
+                owners.setdefault(line, []).append(lesson.id)
+    unowned = [n for n in range(1, syllabus.NOTES_LINES + 1) if n not in owners]
+    shared = {n: ids for n, ids in owners.items() if len(ids) > 1}
+    assert not unowned, f"notes lines owned by no lesson: {unowned[:10]}..."
+    assert not shared, f"notes lines owned twice: {dict(list(shared.items())[:5])}"
+
+
+def _headings(lesson: syllabus.Lesson) -> list[str]:
+    nb = json.loads((ROOT / lesson.notebook).read_text(encoding="utf-8"))
+    return [
+        line.lstrip("#").strip().lower()
+        for cell in nb["cells"]
+        if cell["cell_type"] == "markdown"
+        for line in "".join(cell["source"]).splitlines()
+        if line.startswith("#")
+    ]
+
+
+@pytest.mark.parametrize("lesson", syllabus.ready(ROOT), ids=lambda les: les.id)
+def test_every_ledger_range_of_a_ready_lesson_points_at_one_of_its_headings(lesson):
+    headings = _headings(lesson)
+    for part in lesson.notes:
+        found = [h for h in headings if part.heading.lower() in h]
+        assert found, f"notes lines {part.first}-{part.last}: no heading with {part.heading!r}"

@@ -1,4 +1,4 @@
-"""Input checks shared by every public function of dlcore.
+"""Input checks shared by every public function of dlcore (public: course uses them too).
 
 Each check raises a ValueError (TypeError for a wrong type) that names the argument,
 what was received and what was expected, so a learner sees at once what to fix.
