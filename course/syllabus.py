@@ -243,9 +243,7 @@ LESSONS: tuple[Lesson, ...] = (
             "See small, large and good learning rates on a loss landscape",
             "Choose a learning rate for a real model",
         ),
-        (
-            NotesRange(674, 715, "The learning rate"),
-        ),
+        (NotesRange(674, 715, "The learning rate"),),
     ),
     Lesson(
         10,
@@ -261,9 +259,7 @@ LESSONS: tuple[Lesson, ...] = (
             "Measure how gradients shrink layer by layer with sigmoid",
             "Fix it with ReLU, He initialisation, batch normalisation and residual connections",
         ),
-        (
-            NotesRange(769, 842, "Vanishing gradients"),
-        ),
+        (NotesRange(769, 842, "Vanishing gradients"),),
     ),
     Lesson(
         11,

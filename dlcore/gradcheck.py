@@ -12,8 +12,8 @@ from collections.abc import Callable
 import numpy as np
 
 from . import losses
-from .validation import as_array, check_positive
 from .layers import Layer
+from .validation import as_array, check_positive
 
 TINY = 1e-12
 

@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import losses
-from .validation import as_array, check_positive, check_same_length, check_seed
 from .layers import Dense, Layer, ParameterList
 from .optimizers import SGD, Optimizer
+from .validation import as_array, check_positive, check_same_length, check_seed
 
 
 @dataclass

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .validation import as_array, check_positive, check_same_length, check_seed
 from .activations import step
+from .validation import as_array, check_positive, check_same_length, check_seed
 
 
 class PerceptronStep(NamedTuple):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_array, check_positive, check_seed
 from .activations import tanh
 from .initializers import xavier_uniform
+from .validation import as_array, check_positive, check_seed
 
 
 class RNNCell:
