@@ -8,7 +8,7 @@ the widgets reuse these figures off-screen. Colours come from ``course.palette``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import matplotlib.pyplot as plt
@@ -21,6 +21,8 @@ from course.palette import CLASS_COLORS, CLASS_MARKERS, OKABE_ITO, PALETTE
 from dlcore import activations
 
 __all__ = [
+    "draw_line",
+    "shade_regions",
     "plot_activations",
     "plot_data",
     "plot_decision_boundary",
@@ -118,6 +120,67 @@ def plot_data(
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title or "Data")
     ax.legend(loc="best", framealpha=0.9)
     return fig
+
+
+def shade_regions(
+    ax: Axes,
+    predict: _Predictor | Callable[[np.ndarray], Any],
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    resolution: int = 200,
+    alpha: float = 0.15,
+) -> None:
+    """Fill the plane with the colour of the class ``predict`` chooses at each point.
+
+    ``predict`` is a model with ``.predict`` or a function of an ``(n, 2)`` array; its
+    outputs are read as in :func:`plot_decision_boundary`. The limits default to the axes'.
+    """
+    if not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be an integer >= 2; got {resolution!r}")
+    xlim = ax.get_xlim() if xlim is None else xlim
+    ylim = ax.get_ylim() if ylim is None else ylim
+    g1, g2 = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
+    model = predict if hasattr(predict, "predict") else _FunctionModel(predict)
+    classes = _predicted_classes(model, np.column_stack([g1.ravel(), g2.ravel()]))
+    classes = classes.reshape(g1.shape)
+    k = int(classes.max()) + 1
+    fills = ListedColormap([to_rgba(_class_style(c)[0], alpha) for c in range(k)])
+    ax.contourf(g1, g2, classes, levels=np.arange(k + 1) - 0.5, cmap=fills)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+
+
+def draw_line(ax: Axes, w: Any, b: float, **style: Any) -> bool:
+    r"""Draw the boundary $w_1 x_1 + w_2 x_2 + b = 0$ across the axes' current limits.
+
+    Returns False, drawing nothing, when $w = 0$: then every point gets the same class and
+    there is no line. ``style`` goes to ``ax.plot`` (colour, ``ls``, ``label``, ...).
+    """
+    w = np.asarray(w, dtype=float).reshape(-1)
+    if w.shape != (2,):
+        raise ValueError(f"w must hold 2 weights (w1, w2); got shape {w.shape}")
+    (x_lo, x_hi), (y_lo, y_hi) = ax.get_xlim(), ax.get_ylim()
+    if w[1] != 0 and abs(w[1]) >= abs(w[0]):
+        xs = np.array([x_lo, x_hi])
+        ys = -(w[0] * xs + float(b)) / w[1]
+    elif w[0] != 0:
+        ys = np.array([y_lo, y_hi])
+        xs = -(w[1] * ys + float(b)) / w[0]
+    else:
+        return False
+    ax.plot(xs, ys, **{"color": OKABE_ITO["black"], "lw": 2, **style})
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    return True
+
+
+class _FunctionModel:
+    """A plain function ``f(points)`` seen as a model with ``.predict``."""
+
+    def __init__(self, fn: Callable[[np.ndarray], Any]) -> None:
+        if not callable(fn):
+            raise TypeError(f"predict must be a model or a function; got {type(fn).__name__}")
+        self.predict = fn
 
 
 def plot_decision_boundary(

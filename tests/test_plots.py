@@ -392,3 +392,26 @@ def test_plots_take_a_trained_dlcore_model_and_its_history():
     fig = plots.plot_decision_boundary(model, X, y, resolution=40)
     png_bytes(fig)
     assert legend_texts(fig.axes[0]) == ["class 0", "class 1"]
+
+
+def test_shade_regions_takes_a_function_and_colours_each_side():
+    fig, ax = plt.subplots()
+    plots.shade_regions(ax, lambda P: (P[:, 0] > 0).astype(float), xlim=(-1, 1), ylim=(-2, 2))
+    assert ax.get_xlim() == (-1, 1) and ax.get_ylim() == (-2, 2)
+    (filled,) = [c for c in ax.collections]
+    assert len(filled.get_paths()) >= 2  # one region per class
+    plt.close(fig)
+
+
+def test_draw_line_follows_w_dot_x_plus_b_and_skips_w_zero():
+    fig, ax = plt.subplots()
+    ax.set_xlim(-2, 2)
+    ax.set_ylim(-2, 2)
+    assert plots.draw_line(ax, [1.0, 2.0], -1.0)
+    xs, ys = ax.lines[0].get_data()
+    assert np.allclose(1.0 * xs + 2.0 * ys - 1.0, 0.0)
+    assert not plots.draw_line(ax, [0.0, 0.0], 1.0)
+    assert len(ax.lines) == 1
+    with pytest.raises(ValueError, match="2 weights"):
+        plots.draw_line(ax, [1.0, 2.0, 3.0], 0.0)
+    plt.close(fig)
