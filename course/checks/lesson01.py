@@ -8,7 +8,12 @@ import numpy as np
 
 from course.checks._core import as_float, call, expect_close, passed
 
-__all__ = ["check_nearest_centroid", "check_predict_next_month", "check_suggest_family"]
+__all__ = [
+    "check_inertia_prediction",
+    "check_nearest_centroid",
+    "check_predict_next_month",
+    "check_suggest_family",
+]
 
 
 def _line_forecast(sales: list[float]) -> float:
@@ -89,24 +94,67 @@ def check_nearest_centroid(fn: Callable[[np.ndarray, np.ndarray], np.ndarray]) -
     passed("nearest_centroid assigns every point to its closest centroid")
 
 
-#: the notes' pairing of data types with network families
-FAMILIES: dict[str, str] = {
-    "tabular": "ANN",
-    "image": "CNN",
-    "video": "CNN",
-    "text": "RNN",
-    "time series": "RNN",
+#: every family that is a correct choice for each data type, in upper case. The notes pair
+#: text and time series with RNNs; LSTM and GRU are RNNs, and Transformers are today's
+#: usual choice for text; a plain ANN is also called a multilayer perceptron (MLP).
+FAMILIES: dict[str, frozenset[str]] = {
+    "tabular": frozenset({"ANN", "MLP"}),
+    "image": frozenset({"CNN"}),
+    "video": frozenset({"CNN"}),
+    "text": frozenset({"RNN", "LSTM", "GRU", "TRANSFORMER", "TRANSFORMERS"}),
+    "time series": frozenset({"RNN", "LSTM", "GRU", "TRANSFORMER", "TRANSFORMERS"}),
 }
 
 
 def check_suggest_family(fn: Callable[[str], str]) -> None:
-    """Check ``suggest_family(data_type)``: ANN for tables, CNN for images, RNN for sequences."""
-    for data_type, expected in FAMILIES.items():
+    """Check ``suggest_family(data_type)``: a family that respects the data's structure.
+
+    Any correct family passes, in any letter case: ANN or MLP for tables, CNN for images and
+    video, RNN, LSTM, GRU or Transformer for text and time series.
+    """
+    for data_type, accepted in FAMILIES.items():
         case = f"suggest_family({data_type!r})"
         got = call(fn, data_type, case=case)
-        if not isinstance(got, str) or got.strip().upper() != expected:
+        if not isinstance(got, str) or got.strip().upper() not in accepted:
             raise AssertionError(
-                f"{case}: expected {expected!r}, got {got!r}\nHint: the notes pair tabular "
-                "features with ANN, images and video with CNN, text and time series with RNN"
+                f"{case}: expected one of {sorted(accepted)}, got {got!r}\nHint: ask what "
+                "structure the data has. Columns of features have no order (a plain network); "
+                "neighbouring pixels belong together (a network that looks at small patches); "
+                "words and time steps come in order (a network that reads a sequence)."
             )
-    passed("suggest_family matches each data type with its network family")
+    passed("suggest_family matches each data type with a family that respects its structure")
+
+
+#: why each choice of exercise 4 is right or wrong: the inertia with one group per customer
+INERTIA_CHOICES: dict[str, str] = {
+    "A": "more groups never leave the best inertia higher, and each added centre can sit on "
+    "a customer and remove that customer's distance: it keeps falling past k = 3",
+    "B": "with one centre on every customer, every distance ||x_i - c_a(i)||^2 is 0, so the "
+    "inertia J is exactly 0, the lowest possible: a 'perfect' fit that groups nothing",
+    "C": "k = 1 is the worst case (one centre, the mean, for everyone); every extra centre can "
+    "only bring customers closer to a centre",
+    "D": "k-means runs for any k up to the number of customers; with k = n each random start "
+    "picks every customer as a centre",
+}
+
+
+def check_inertia_prediction(prediction: str | Callable[[], str]) -> None:
+    """Check the exercise-4 prediction: the inertia of k-means with k = number of customers.
+
+    ``prediction`` is a letter ``"A"``..``"D"`` (any case), or a function returning one.
+    """
+    case = "inertia with one group per customer"
+    got = call(prediction, case=case) if callable(prediction) else prediction
+    letter = got.strip().upper().rstrip(")") if isinstance(got, str) else got
+    if letter not in INERTIA_CHOICES:
+        raise AssertionError(
+            f"{case}: expected one of the letters {sorted(INERTIA_CHOICES)}, got {got!r}\n"
+            'Hint: answer with a single letter, as a string, for example "A"'
+        )
+    if letter != "B":
+        raise AssertionError(
+            f"{case}: expected a different choice, got {letter!r}: {INERTIA_CHOICES[letter]}.\n"
+            "Hint: write J = sum_i ||x_i - c_a(i)||^2 for the case where every customer has "
+            "a centre of its own, then run the cell below to see it."
+        )
+    passed(f"B: {INERTIA_CHOICES['B']}")
