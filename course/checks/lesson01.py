@@ -43,8 +43,9 @@ def check_predict_next_month(fn: Callable[[list[float]], float]) -> None:
             as_float(got, case),
             _line_forecast(sales),
             case,
-            hint="fit a and b by least squares over t = 0..n-1 (np.polyfit(t, sales, 1) or the "
-            "normal equations), then return a * n + b, not the last value or the mean",
+            hint="choose a and b to minimise the squared errors over t = 0..n-1 (NumPy can fit "
+            "a polynomial of degree 1, or solve the normal equations), then evaluate the line "
+            "at t = n; not the last value, not the mean",
             atol=1e-6,
         )
     passed("predict_next_month extends the least-squares line one month ahead")
