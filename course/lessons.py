@@ -21,6 +21,9 @@ from course import syllabus
 from course.errors import CourseError
 from course.syllabus import Lesson
 
+#: how every command's help describes a lesson argument
+LESSON_HELP = "a lesson number, slug or both (3, 03, perceptron, 03_perceptron) or a notebook path"
+
 
 @dataclass(frozen=True)
 class LessonNotebook:

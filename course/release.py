@@ -29,7 +29,7 @@ from course.editions import (
     student_edition,
 )
 from course.errors import CourseError
-from course.lessons import add_root_option, checked_root, resolve_all
+from course.lessons import LESSON_HELP, add_root_option, checked_root, resolve_all
 
 #: the manifest written next to the released notebooks
 MANIFEST = "release.json"
@@ -195,7 +195,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "lessons",
         nargs="+",
         metavar="LESSON",
-        help="lesson number or slug (3, 03, perceptron) or a path to an instructor notebook",
+        help=LESSON_HELP,
     )
     parser.add_argument("--out", required=True, type=Path, help="folder for the editions")
     add_root_option(parser)

@@ -22,7 +22,7 @@ from papermill.exceptions import PapermillExecutionError
 from course.editions import read_notebook
 from course.errors import CourseError
 from course.kernel import check_kernel, kernel_name
-from course.lessons import add_root_option, resolve_all, root_of
+from course.lessons import LESSON_HELP, add_root_option, resolve_all, root_of
 
 #: the default limit on one cell's execution time, in seconds
 CELL_TIMEOUT = 600
@@ -169,7 +169,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "notebooks. LESSON is a number (3), a slug (perceptron) or a notebook path; "
         "default: every ready lesson.",
     )
-    parser.add_argument("lessons", nargs="*", metavar="LESSON", help="lessons to run")
+    parser.add_argument(
+        "lessons", nargs="*", metavar="LESSON", help=f"{LESSON_HELP}; default: every ready one"
+    )
     parser.add_argument(
         "-p",
         "--parameter",

@@ -21,7 +21,7 @@ import argparse
 import os
 from pathlib import Path
 
-from course.lessons import add_root_option, checked_root, resolve
+from course.lessons import LESSON_HELP, add_root_option, checked_root, resolve
 
 
 def __getattr__(name: str) -> object:
@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--lesson",
         required=True,
-        help="lesson number or slug (3, perceptron) or a path to an instructor notebook",
+        help=LESSON_HELP,
     )
     parser.add_argument("--out", required=True, type=Path, help="the grades CSV to write")
     add_root_option(parser)
