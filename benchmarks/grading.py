@@ -16,7 +16,8 @@ import nbformat
 
 from course.editions import is_solution_cell, nbgrader_meta
 from course.grading import grade
-from course.release import release_notebook, resolve_source
+from course.lessons import resolve
+from course.release import release_notebook
 
 
 def submissions(instructor: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, ...]:
@@ -42,7 +43,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
-    source = resolve_source(args.lesson)
+    source = resolve(args.lesson).path
     correct, stub = submissions(nbformat.read(source, as_version=4))
     with tempfile.TemporaryDirectory() as tmp:
         subs = Path(tmp) / "submitted"

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from course.errors import CourseError
-from course.listing import add_root_option, root_of
-from course.syllabus import Lesson, ready
+from course.lessons import add_root_option, ready_lessons, root_of
+from course.syllabus import Lesson
 
 if TYPE_CHECKING:  # Sphinx comes with jupyter-book, in the [dev] extra only
     from sphinx.application import Sphinx
@@ -85,9 +85,7 @@ def toc_text(lessons: Sequence[Lesson]) -> str:
 
 def write_toc(root: Path) -> bool:
     """Rewrite ``book/_toc.yml`` from the ready lessons under ``root``; True if it changed."""
-    lessons = ready(root)
-    if not lessons:
-        raise CourseError(f"no lesson is ready yet: {root / 'notebooks'} is empty")
+    lessons = ready_lessons(root)
     path = root / BOOK_DIR / "_toc.yml"
     text = toc_text(lessons)
     if path.is_file() and path.read_text(encoding="utf-8") == text:

@@ -1,4 +1,4 @@
-"""``course list``: the syllabus with each lesson's status, and choosing lessons by name."""
+"""``course list``: the syllabus with each lesson's status."""
 
 from __future__ import annotations
 
@@ -7,49 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from course import syllabus
-from course.errors import CourseError
-from course.syllabus import Lesson
-
-
-def add_root_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--root DIR``: the course repository that holds ``notebooks/``."""
-    parser.add_argument(
-        "--root",
-        metavar="DIR",
-        type=Path,
-        default=None,
-        help="the course repository holding notebooks/ (default: the one installed)",
-    )
-
-
-def root_of(args: argparse.Namespace) -> Path:
-    """The course root given with ``--root``, else the installed clone's root."""
-    if args.root is None:
-        return syllabus.course_root()
-    root = args.root.expanduser().resolve()
-    if not (root / syllabus.NOTEBOOK_DIR).is_dir():
-        raise CourseError(f"--root: {root} has no {syllabus.NOTEBOOK_DIR}/ directory")
-    return root
-
-
-def select(keys: Sequence[str], root: Path) -> list[Lesson]:
-    """The lessons named by ``keys`` (numbers or slugs), or every ready lesson when empty.
-
-    Raises ``CourseError`` for an unknown lesson, a planned one, or when none is ready.
-    """
-    if not keys:
-        lessons = syllabus.ready(root)
-        if not lessons:
-            raise CourseError(f"no lesson is ready yet: {root / syllabus.NOTEBOOK_DIR} is empty")
-        return lessons
-    lessons = [syllabus.get(key) for key in keys]
-    for lesson in lessons:
-        if lesson.status(root) != "ready":
-            raise CourseError(
-                f"lesson {lesson.id} ({lesson.slug}) is planned: {lesson.notebook} does not "
-                "exist yet; `course list` shows the ready ones"
-            )
-    return list(dict.fromkeys(lessons))
+from course.lessons import add_root_option, root_of
 
 
 def table(root: Path) -> str:

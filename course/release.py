@@ -20,7 +20,6 @@ from typing import Any
 
 import nbformat
 
-from course import syllabus
 from course.editions import (
     has_markers,
     is_solution_cell,
@@ -30,6 +29,7 @@ from course.editions import (
     student_edition,
 )
 from course.errors import CourseError
+from course.lessons import LESSON_HELP, add_root_option, checked_root, resolve_all
 
 #: the manifest written next to the released notebooks
 MANIFEST = "release.json"
@@ -149,21 +149,6 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
     return manifest
 
 
-def resolve_source(key: str, root: str | Path | None = None) -> Path:
-    """The instructor notebook for ``key``: a lesson number/slug, or a path to a notebook."""
-    as_path = Path(key)
-    if key.endswith(".ipynb") and as_path.is_file():
-        return as_path
-    lesson = syllabus.get(key)
-    root = Path(root) if root is not None else syllabus.course_root()
-    if lesson.status(root) != "ready":
-        raise CourseError(
-            f"lesson {lesson.id} ({lesson.slug}) is planned: {root / lesson.notebook} "
-            "does not exist yet"
-        )
-    return root / lesson.notebook
-
-
 def release(sources: list[Path], out: str | Path) -> list[Path]:
     """Write the student edition of each instructor notebook into ``out``; returns their paths.
 
@@ -190,7 +175,7 @@ def release(sources: list[Path], out: str | Path) -> list[Path]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    sources = [resolve_source(key, args.root) for key in args.lessons]
+    sources = [notebook.path for notebook in resolve_all(args.lessons, checked_root(args.root))]
     for path in release(sources, args.out):
         print(f"released {path}")
     print(f"checksums in {Path(args.out) / MANIFEST}")
@@ -210,10 +195,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "lessons",
         nargs="+",
         metavar="LESSON",
-        help="lesson number or slug (3, 03, perceptron) or a path to an instructor notebook",
+        help=LESSON_HELP,
     )
     parser.add_argument("--out", required=True, type=Path, help="folder for the editions")
-    parser.add_argument(
-        "--root", type=Path, help="course root holding notebooks/ (default: this clone)"
-    )
+    add_root_option(parser)
     parser.set_defaults(func=_run)

@@ -22,7 +22,7 @@ from papermill.exceptions import PapermillExecutionError
 from course.editions import read_notebook
 from course.errors import CourseError
 from course.kernel import check_kernel, kernel_name
-from course.listing import add_root_option, root_of, select
+from course.lessons import LESSON_HELP, add_root_option, resolve_all, root_of
 
 #: the default limit on one cell's execution time, in seconds
 CELL_TIMEOUT = 600
@@ -75,13 +75,11 @@ def check_parameters(target: Target, parameters: dict[str, object]) -> None:
 
 
 def resolve_targets(keys: Sequence[str], root: Path) -> list[Target]:
-    """Lessons by number or slug, or notebook files by path; every ready lesson when empty."""
-    paths = [key for key in keys if key.endswith(".ipynb") and Path(key).is_file()]
-    names = [key for key in keys if key not in paths]
-    lessons = select(names, root) if names or not paths else []
-    found = [(f"lesson {les.id} ({les.title})", root / les.notebook) for les in lessons]
-    found += [(Path(key).name, Path(key).resolve()) for key in paths]
-    return [Target(label, path, kernel_name(read_notebook(path))) for label, path in found]
+    """The notebooks ``course.lessons`` names by ``keys`` (every ready lesson when empty)."""
+    return [
+        Target(nb.label, nb.path, kernel_name(read_notebook(nb.path)))
+        for nb in resolve_all(keys, root)
+    ]
 
 
 def run_notebook(
@@ -171,7 +169,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "notebooks. LESSON is a number (3), a slug (perceptron) or a notebook path; "
         "default: every ready lesson.",
     )
-    parser.add_argument("lessons", nargs="*", metavar="LESSON", help="lessons to run")
+    parser.add_argument(
+        "lessons", nargs="*", metavar="LESSON", help=f"{LESSON_HELP}; default: every ready one"
+    )
     parser.add_argument(
         "-p",
         "--parameter",

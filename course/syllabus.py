@@ -286,15 +286,14 @@ LESSONS: tuple[Lesson, ...] = (
 
 
 def get(key: str | int) -> Lesson:
-    """A lesson by number (``3``, ``"03"``), slug (``"perceptron"``) or ``"03_perceptron"``."""
-    text = str(key).strip()
-    for lesson in LESSONS:
-        if text in (str(lesson.number), lesson.id, lesson.slug, f"{lesson.id}_{lesson.slug}"):
-            return lesson
-        if text.endswith(".ipynb") and Path(text).name == Path(lesson.notebook).name:
-            return lesson
-    known = ", ".join(f"{lesson.id} ({lesson.slug})" for lesson in LESSONS)
-    raise CourseError(f"unknown lesson {key!r}; expected one of: {known}")
+    """A lesson by number (``3``, ``"03"``), slug (``"perceptron"``) or ``"03_perceptron"``.
+
+    The names and the error for an unknown one are those of every ``course`` command:
+    :func:`course.lessons.lesson_named`.
+    """
+    from course.lessons import lesson_named  # course.lessons reads this module's LESSONS
+
+    return lesson_named(key)
 
 
 def ready(root: str | Path) -> list[Lesson]:

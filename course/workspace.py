@@ -21,7 +21,7 @@ import nbformat
 from course.editions import read_notebook, student_edition
 from course.errors import CourseError
 from course.kernel import check_kernel
-from course.listing import add_root_option, root_of, select
+from course.lessons import add_root_option, ready_lessons, root_of
 from course.syllabus import Lesson
 
 #: the workspace ``course lab`` makes when no folder is given
@@ -91,7 +91,7 @@ def lab_command(no_browser: bool = False) -> list[str]:
 def _run(args: argparse.Namespace) -> int:
     root = root_of(args)
     dest = Path(args.dir).expanduser().resolve()
-    for line in make_workspace(dest, root, select([], root)):
+    for line in make_workspace(dest, root, ready_lessons(root)):
         print(line)
     print(f"workspace: {dest}")
     if args.dry_run:

@@ -27,7 +27,8 @@ from test_release import (
 from course.cli import main
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
 from course.errors import CourseError
-from course.grading import find_submissions, grade, load_lesson, restore_cells
+from course.grading.batch import grade
+from course.grading.logic import find_submissions, load_lesson, restore_cells
 from course.release import release, release_notebook
 
 NOTEBOOK = "03_perceptron.ipynb"

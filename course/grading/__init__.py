@@ -1,0 +1,107 @@
+"""``course grade``: execute every submission of a lesson and score its test cells.
+
+Each submission runs in a fresh kernel, inside its own worker process, on a copy in a
+temporary folder (the submission itself is only read). The package keeps apart
+
+- :mod:`~course.grading.logic`: the lesson's tests, the submissions, the cells put back
+  and the score of one notebook;
+- :mod:`~course.grading.pool`: the worker processes, their time limits and the killing of
+  a worker with its kernel;
+- :mod:`~course.grading.report`: the grades CSV and the feedback pages;
+- :mod:`~course.grading.batch`: ``grade()``, a class through the pool into the report.
+
+This module is the command; it imports none of them until the command runs, so that
+``course --help`` starts no Jupyter machinery. ``course.grading.grade`` is
+:func:`course.grading.batch.grade`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from course.lessons import LESSON_HELP, add_root_option, checked_root, resolve
+
+
+def __getattr__(name: str) -> object:
+    """``grade``, imported from :mod:`course.grading.batch` on first use."""
+    if name == "grade":
+        from course.grading.batch import grade
+
+        return grade
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    source = resolve(args.lesson, checked_root(args.root)).path
+    from course.grading.batch import grade
+
+    results = grade(
+        args.submissions,
+        source,
+        args.out,
+        jobs=args.jobs,
+        cell_timeout=args.timeout_cell,
+        notebook_timeout=args.timeout_notebook,
+        feedback=args.feedback,
+        release_dir=args.release,
+        progress=True,
+    )
+    problems = sum(r.status != "graded" for r in results)
+    print(
+        f"graded {len(results)} submissions ({problems} could not be run in full); wrote {args.out}"
+    )
+    if args.feedback is not None:
+        print(f"feedback in {args.feedback}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``grade`` sub-command."""
+    parser = sub.add_parser(
+        "grade",
+        help="run and score every submitted notebook of a lesson into a CSV",
+        description="Execute each submission (SUBMISSIONS/<student>/<notebook> or "
+        "SUBMISSIONS/<student>.ipynb) in a fresh kernel with the instructor's test cells "
+        "(hidden tests included) and write one row per student to --out.",
+    )
+    parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR")
+    parser.add_argument(
+        "--lesson",
+        required=True,
+        help=LESSON_HELP,
+    )
+    parser.add_argument("--out", required=True, type=Path, help="the grades CSV to write")
+    add_root_option(parser)
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="notebooks graded at once (default: CPU count, at most 4)",
+    )
+    parser.add_argument(
+        "--timeout-cell",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds a cell may run before it is interrupted (default 30)",
+    )
+    parser.add_argument(
+        "--timeout-notebook",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="seconds a notebook may run before it is killed (default 300)",
+    )
+    parser.add_argument(
+        "--feedback", type=Path, metavar="DIR", help="write one feedback HTML per student into DIR"
+    )
+    parser.add_argument(
+        "--release",
+        type=Path,
+        metavar="DIR",
+        help="the release folder whose release.json checksums to compare "
+        "against (default: recompute them from the lesson)",
+    )
+    parser.set_defaults(func=_run)
