@@ -90,11 +90,16 @@ def test_the_stepper_replays_the_steps_that_perceptron_fit_recorded(data):
     fitted = dl.Perceptron(lr=1.0, epochs=50, seed=4).fit(X, y)
     s = widgets.perceptron_stepper(X, y, seed=4, epochs=50)
     assert len(s.steps) == len(fitted.steps_)
-    for recorded in fitted.steps_:
+    for recorded in fitted.steps_[:25]:  # click by click through the first epoch and more
         s.step_button.click()
         assert s.last.index == recorded.index and s.last.epoch + 1 == s.epoch
         np.testing.assert_array_equal(s.perceptron.w, recorded.w)
         assert s.perceptron.b == recorded.b
+    while not s.finished:  # then epoch by epoch, to where fit stopped
+        s.epoch_button.click()
+        recorded = fitted.steps_[s.shown - 1]
+        np.testing.assert_array_equal(s.perceptron.w, recorded.w)
+        assert s.errors_this_epoch == fitted.errors_[recorded.epoch]
     assert s.errors_this_epoch == fitted.errors_[-1] == 0
 
 
