@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course.checks.lesson03 import check_perceptron_update, check_step, check_weighted_sum
+from course.checks.lesson03 import (
+    check_gap_prediction,
+    check_perceptron_update,
+    check_weighted_sum,
+)
 
 # --- correct answers -------------------------------------------------------------------------
 
 
 def weighted_sum(x, w, b):
     return float(np.dot(w, x) + b)
-
-
-def step(z):
-    return np.where(np.asarray(z) >= 0, 1.0, 0.0)
 
 
 def perceptron_update(w, b, x, y, lr):
@@ -29,10 +29,6 @@ def perceptron_update(w, b, x, y, lr):
 
 def sum_without_bias(x, w, b):
     return float(np.dot(w, x))
-
-
-def strict_step(z):
-    return np.where(np.asarray(z) > 0, 1.0, 0.0)
 
 
 def update_forgetting_the_bias(w, b, x, y, lr):
@@ -52,7 +48,6 @@ CHECKS = [
         sum_without_bias,
         "weighted_sum(x=[1.0, 2.0], w=[0.5, -1.0], b=0.5): expected -1.0, got -1.5",
     ),
-    (check_step, step, strict_step, "step(z=0.0): expected 1.0, got"),
     (
         check_perceptron_update,
         perceptron_update,
@@ -60,14 +55,6 @@ CHECKS = [
         "perceptron_update(w=[-1.0, 0.5], b=0.0, x=[2.0, 1.0], y=1, lr=0.5): new b",
     ),
 ]
-
-
-def test_a_scalar_only_step_is_told_to_work_on_arrays():
-    def scalar_step(z):
-        return 1.0 if z >= 0 else 0.0
-
-    with pytest.raises(AssertionError, match=r"(?s)raised ValueError.*np\.where"):
-        check_step(scalar_step)
 
 
 def test_the_bias_hint_says_the_bias_moves_too():
@@ -98,3 +85,42 @@ def test_an_update_returning_one_value_asks_for_a_pair():
 def test_a_weighted_sum_returning_a_vector_asks_for_one_number():
     with pytest.raises(AssertionError, match="expected one number"):
         check_weighted_sum(lambda x, w, b: w * x + b)
+
+
+def test_other_correct_answers_pass():
+    def sum_by_loop(x, w, b):
+        return sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b  # a numpy float
+
+    check_weighted_sum(sum_by_loop)
+    check_weighted_sum(lambda x, w, b: np.array(x @ w + b))  # a 0-d array
+
+    def update_as_list(w, b, x, y, lr):
+        y_hat = int(np.dot(w, x) + b >= 0)
+        return [list(w + lr * (y - y_hat) * x), np.array([b + lr * (y - y_hat)])]
+
+    check_perceptron_update(update_as_list)
+
+
+@pytest.mark.parametrize("answer", ["B", "b", " B ", "(B)"])
+def test_the_gap_prediction_accepts_b_however_written(answer, capsys):
+    check_gap_prediction(answer)
+    assert capsys.readouterr().out.startswith("\u2714 B: the data stays separable")
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("A", "the data stays linearly separable"),
+        ("c", "becomes much smaller without the gap"),
+        ("D", "more of them means more updates, not fewer"),
+    ],
+)
+def test_each_wrong_gap_prediction_is_told_why_it_is_wrong(answer, reason):
+    with pytest.raises(AssertionError, match=f"(?s)got {answer.upper()}.*Hint: .*{reason}"):
+        check_gap_prediction(answer)
+
+
+@pytest.mark.parametrize("answer", [None, "", "E", 2, "maybe"])
+def test_a_gap_prediction_that_is_no_letter_asks_for_one(answer):
+    with pytest.raises(AssertionError, match="expected one of the letters 'A', 'B', 'C', 'D'"):
+        check_gap_prediction(answer)

@@ -42,6 +42,11 @@ def rosenblatt(w, b, x, y, lr):
 # ---------------------------------------------------------------- perceptron stepper
 
 
+def order_of(s):
+    """The order of the samples in the stepper's first epoch."""
+    return [st.index for st in s.steps[: s.n_samples]]
+
+
 def test_stepper_is_a_widget_with_its_controls_and_starts_at_zero(data):
     s = widgets.perceptron_stepper(*data)
     assert isinstance(s, W.VBox)
@@ -50,11 +55,11 @@ def test_stepper_is_a_widget_with_its_controls_and_starts_at_zero(data):
         "Epoch",
         "Reset",
     ]
-    assert isinstance(s.perceptron, dl.Perceptron)
+    assert isinstance(s.perceptron, dl.Perceptron) and isinstance(s.fitted, dl.Perceptron)
     np.testing.assert_array_equal(s.perceptron.w, [0.0, 0.0])
     assert s.perceptron.b == 0.0
-    assert (s.epoch, s.position, s.errors_this_epoch) == (1, 0, 0)
-    assert sorted(s.order) == list(range(20))
+    assert (s.shown, s.epoch, s.position, s.errors_this_epoch, s.last) == (0, 1, 0, 0, None)
+    assert sorted(order_of(s)) == list(range(20))
     png(s.image)
     for text in ("w1", "w2", "0.0000", "errors this epoch", "errors on all data"):
         assert text in s.status.value
@@ -67,18 +72,35 @@ def test_each_step_click_applies_rosenblatts_rule_to_the_next_shuffled_sample(da
     for k in range(6):
         before = png(s.image)
         s.step_button.click()
-        i = s.order[k]
+        i = order_of(s)[k]
         w, b, e = rosenblatt(w, b, X[i], y[i], 0.5)
         errors += e != 0
         np.testing.assert_allclose(s.perceptron.w, w)
         assert s.perceptron.b == pytest.approx(b)
         assert s.position == k + 1 and s.errors_this_epoch == errors
-        assert s.last == {"index": i, "y": y[i], "y_hat": y[i] - e, "e": e}
+        assert (s.last.index, s.last.y, s.last.y_hat, s.last.updated) == (i, y[i], y[i] - e, e != 0)
         assert png(s.image) != before
-        png(s.image)
         assert f"{w[0]:.4f}" in s.status.value and f"{b:.4f}" in s.status.value
         assert f"{k + 1} / 20" in s.status.value
         assert s.figure.axes[0].get_title() == f"Epoch 1, sample {k + 1}/20"
+
+
+def test_the_stepper_replays_the_steps_that_perceptron_fit_recorded(data):
+    X, y = data
+    fitted = dl.Perceptron(lr=1.0, epochs=50, seed=4).fit(X, y)
+    s = widgets.perceptron_stepper(X, y, seed=4, epochs=50)
+    assert len(s.steps) == len(fitted.steps_)
+    for recorded in fitted.steps_[:25]:  # click by click through the first epoch and more
+        s.step_button.click()
+        assert s.last.index == recorded.index and s.last.epoch + 1 == s.epoch
+        np.testing.assert_array_equal(s.perceptron.w, recorded.w)
+        assert s.perceptron.b == recorded.b
+    while not s.finished:  # then epoch by epoch, to where fit stopped
+        s.epoch_button.click()
+        recorded = fitted.steps_[s.shown - 1]
+        np.testing.assert_array_equal(s.perceptron.w, recorded.w)
+        assert s.errors_this_epoch == fitted.errors_[recorded.epoch]
+    assert s.errors_this_epoch == fitted.errors_[-1] == 0
 
 
 def test_epoch_click_finishes_the_epoch_and_counts_its_errors(data):
@@ -88,7 +110,7 @@ def test_epoch_click_finishes_the_epoch_and_counts_its_errors(data):
     s.step_button.click()
     s.epoch_button.click()
     w, b, errors = np.zeros(2), 0.0, 0
-    for i in s.order:
+    for i in order_of(s):
         w, b, e = rosenblatt(w, b, X[i], y[i], 1.0)
         errors += e != 0
     assert (s.epoch, s.position, s.errors_this_epoch) == (1, 20, errors)
@@ -96,50 +118,69 @@ def test_epoch_click_finishes_the_epoch_and_counts_its_errors(data):
     wrong = int(np.sum((X @ w + b >= 0).astype(int) != y))
     assert s.total_errors() == wrong
     assert f"{wrong} / 20" in s.status.value
-    first_order = s.order.copy()
     s.epoch_button.click()  # a complete epoch: the next click runs a whole new one
     assert (s.epoch, s.position) == (2, 20)
-    assert not np.array_equal(s.order, first_order)
+    assert [st.index for st in s.steps[20:40]] != order_of(s)
 
 
-def test_stepper_walks_the_same_path_as_perceptron_fit(data):
-    X, y = data
-    fitted = dl.Perceptron(lr=1.0, epochs=50, seed=4).fit(X, y)
-    s = widgets.perceptron_stepper(X, y, seed=4)
-    for _ in fitted.errors_:
-        s.epoch_button.click()
-    np.testing.assert_allclose(s.perceptron.w, fitted.w)
-    assert s.perceptron.b == pytest.approx(fitted.b)
-    assert s.errors_this_epoch == fitted.errors_[-1]
-
-
-def test_stepper_reaches_zero_errors_on_separable_data(data):
+def test_stepper_ends_where_fit_stopped_with_the_buttons_disabled(data):
     s = widgets.perceptron_stepper(*data)
     for _ in range(100):
         s.epoch_button.click()
-        if s.errors_this_epoch == 0:
+        if s.finished:
             break
+    assert s.finished and s.step_button.disabled and s.epoch_button.disabled
     assert s.errors_this_epoch == 0 and s.total_errors() == 0
-    assert "0 / 20" in s.status.value
+    assert f"no errors in epoch {len(s.fitted.errors_)}: fit stopped" in s.status.value
+    image = png(s.image)
+    s.step()
+    s.run_epoch()
+    assert s.shown == len(s.steps) and png(s.image) == image
+    s.reset_button.click()
+    assert s.shown == 0 and not s.step_button.disabled
+
+
+def test_stepper_on_data_no_line_separates_says_it_stopped_with_errors():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])  # XOR
+    s = widgets.perceptron_stepper(X, [0, 0, 1, 1], epochs=3)
+    s.run_epoch(), s.run_epoch(), s.run_epoch()
+    assert s.finished and "stopped after 3 epochs, still" in s.status.value
+
+
+def test_stepper_can_open_after_a_given_number_of_updates(data):
+    X, y = data
+    s = widgets.perceptron_stepper(X, y, seed=1, updates=2)
+    assert s.last.updated and sum(st.updated for st in s.steps[: s.shown]) == 2
+    np.testing.assert_array_equal(s.perceptron.w, s.last.w)
+    lines = [line.get_label() for line in s.figure.axes[0].get_lines()]
+    assert lines == ["before", "boundary"]  # the line before the update, dashed, and after
+    at_zero = widgets.perceptron_stepper(X, y, seed=1)
+    assert png(s.image) != png(at_zero.image)
+    n_updates = sum(st.updated for st in s.steps)
+    with pytest.raises(ValueError, match=f"updates must be at most {n_updates}"):
+        widgets.perceptron_stepper(X, y, seed=1, updates=n_updates + 1)
+    with pytest.raises(ValueError, match="updates must be an integer >= 0"):
+        widgets.perceptron_stepper(X, y, updates=-1)
 
 
 def test_reset_click_restores_zero_weights_and_the_first_order(data):
     s = widgets.perceptron_stepper(*data, seed=2)
-    first_order, first_image = s.order.copy(), png(s.image)
+    first_image = png(s.image)
     s.epoch_button.click()
-    s.epoch_button.click()
+    s.step_button.click()
     s.reset_button.click()
     np.testing.assert_array_equal(s.perceptron.w, [0.0, 0.0])
     assert s.perceptron.b == 0.0
     assert (s.epoch, s.position, s.errors_this_epoch, s.last) == (1, 0, 0, None)
-    np.testing.assert_array_equal(s.order, first_order)
+    s.step_button.click()
+    assert s.last.index == order_of(s)[0]
+    s.reset_button.click()
     assert png(s.image) == first_image
 
 
 def test_the_seed_sets_the_order(data):
-    a, b, c = (widgets.perceptron_stepper(*data, seed=k).order for k in (5, 5, 6))
-    np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, c)
+    a, b, c = (order_of(widgets.perceptron_stepper(*data, seed=k)) for k in (5, 5, 6))
+    assert a == b and a != c
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Checks for lesson 03, the perceptron: weighted sum, step function, one learning update."""
+"""Checks for lesson 03, the perceptron: weighted sum, one learning update, the margin."""
 
 from __future__ import annotations
 
@@ -40,26 +40,6 @@ def check_weighted_sum(fn: Callable[..., Any]) -> None:
             ) from None
         expect_close(got, expected, case, hint=hint)
     passed("weighted_sum computes z = w·x + b")
-
-
-def check_step(fn: Callable[..., Any]) -> None:
-    r"""Check ``fn(z)`` = :math:`f(z) = 1` if :math:`z \ge 0` else :math:`0`, element-wise."""
-    cases = [
-        (2.5, 1.0, "a positive z makes the perceptron fire: output 1"),
-        (-0.1, 0.0, "a negative z gives output 0"),
-        (0.0, 1.0, "the step is 1 when z >= 0: z = 0 itself gives 1 (use >=, not >)"),
-        (
-            np.array([-2.0, 0.0, 3.0]),
-            np.array([0.0, 1.0, 1.0]),
-            "work element-wise on arrays, e.g. np.where(z >= 0, 1.0, 0.0)",
-        ),
-    ]
-    for z, expected, hint in cases:
-        shown = np.array2string(z, separator=", ") if isinstance(z, np.ndarray) else z
-        case = f"step(z={shown})"
-        got = _call(fn, z, case=case, hint=hint)
-        expect_close(got, expected, case, hint=hint)
-    passed("step returns 1 where z >= 0 and 0 elsewhere, element-wise")
 
 
 def _reference_update(
@@ -145,3 +125,35 @@ def check_perceptron_update(fn: Callable[..., Any]) -> None:
             _as_floats(got[1]), np.float64(b_exp), case + ": new b", hint=f"{hint}; {_BIAS_HINT}"
         )
     passed("perceptron_update applies Rosenblatt's rule: w += η(y - ŷ)x, b += η(y - ŷ)")
+
+
+#: why each answer to the loan-margin question is right or wrong
+_GAP_REASONS = {
+    "A": "the labels still come from the bank's linear rule, so a line (the bank's own) "
+    "separates them: the data stays linearly separable and the perceptron does reach zero "
+    "errors",
+    "B": "the data stays separable, but the closest applicants now sit almost on the line: "
+    "the margin shrinks, and Novikoff's bound (R/γ)² on the number of updates grows with it",
+    "C": "the number of updates is bounded by (R/γ)², and γ, the distance of the closest "
+    "applicant to the line, becomes much smaller without the gap",
+    "D": "points near the line are the hard ones: each one is easy to get wrong, and every "
+    "mistake costs an update; more of them means more updates, not fewer",
+}
+
+
+def check_gap_prediction(prediction: Any) -> None:
+    """Check the answer to: what happens to the loan perceptron without the 40-point gap?"""
+    case = f"prediction = {prediction!r}"
+    choice = str(prediction).strip().strip("()").strip().upper() if prediction else ""
+    if choice not in _GAP_REASONS:
+        raise AssertionError(
+            f"{case}: expected one of the letters 'A', 'B', 'C', 'D', got {prediction!r}\n"
+            'Hint: set prediction to the letter of your choice, e.g. prediction = "A"'
+        )
+    if choice != "B":
+        raise AssertionError(
+            f"{case}: expected a different choice, got {choice}\n"
+            f"Hint: {choice} is not what happens: {_GAP_REASONS[choice]}. Think about what the "
+            "convergence theorem needs, and what the gap changes."
+        )
+    passed(f"B: {_GAP_REASONS['B']}")
