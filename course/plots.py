@@ -586,6 +586,7 @@ def plot_holdout_fit(
         colour = PALETTE[i % len(PALETTE)]
         ax.plot(fit_t, np.asarray(curve(fit_t), dtype=float), color=colour, lw=2, label=label)
         ax.plot(test_t, np.asarray(curve(test_t), dtype=float), "--", color=colour, lw=2)
+    return fig
 
 
 # ---- lesson 03
