@@ -10,12 +10,12 @@ from course.checks.lesson01 import (
     check_predict_next_month,
     check_suggest_family,
 )
-from course.checks.lesson02 import check_gflops, check_matmul_time_estimate, check_plateau_size
+from course.checks.lesson02 import check_doubling_prediction, check_gflops, check_plateau_size
 from course.checks.lesson03 import check_perceptron_update, check_step, check_weighted_sum
 
 __all__ = [
+    "check_doubling_prediction",
     "check_gflops",
-    "check_matmul_time_estimate",
     "check_nearest_centroid",
     "check_perceptron_update",
     "check_plateau_size",
