@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from course.palette import CLASS_COLORS, CLASS_MARKERS, OKABE_ITO, PALETTE
 from dlcore import activations
@@ -493,6 +494,7 @@ def plot_timeline(
         )
     years = [year for year, _, _ in events]
     ax.set_xlim(min(years) - 1, max(years) + 2.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_yticks(range(len(rows)), rows)
     ax.set_ylim(-0.5, len(rows) - 0.1)
     ax.set(xlabel="year (approximate first public release)", title=title or "Timeline")
