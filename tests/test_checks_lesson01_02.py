@@ -102,7 +102,21 @@ def test_suggest_family_accepts_lower_case_answers(capsys):
 
 
 @pytest.mark.parametrize(
-    "answer", ["C", "c", " (c) ", "C) 8 times", 8, 8.0, np.int64(8), "8", "8x", "8 times"]
+    "answer",
+    [
+        "C",
+        "c",
+        " (c) ",
+        "C) 8 times",
+        8,
+        8.0,
+        np.int64(8),
+        "8",
+        "8x",
+        "8 times",
+        "eight",
+        "Eight times",
+    ],
 )
 def test_doubling_prediction_accepts_every_spelling_of_eight(answer, capsys):
     check_doubling_prediction(lambda: answer)
@@ -116,6 +130,7 @@ def test_doubling_prediction_accepts_every_spelling_of_eight(answer, capsys):
         (2, "proportional to n"),
         ("b", "each entry is also a sum twice as long"),
         ("4x", "each entry is also a sum twice as long"),
+        ("four times", "each entry is also a sum twice as long"),
         ("D", "n\\*\\*4"),
         (16.0, "n\\*\\*4"),
     ],

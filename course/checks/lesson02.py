@@ -60,6 +60,8 @@ def _choice(answer: object) -> str | None:
         text = answer.strip().lower().lstrip("(").strip()
         if text[:1] in ("a", "b", "c", "d") and (len(text) == 1 or not text[1].isalpha()):
             return text[0].upper()
+        words = {"two": "2", "four": "4", "eight": "8", "sixteen": "16"}
+        text = " ".join(words.get(word, word) for word in text.split())
         match = re.fullmatch(r"(\d+(?:\.\d*)?)\s*(?:x|times)?", text)
         answer = float(match.group(1)) if match else None
     if isinstance(answer, int | float | np.number) and not isinstance(answer, bool):
@@ -73,7 +75,8 @@ def check_doubling_prediction(fn: Callable[[], object]) -> None:
     r"""Check ``predict_doubling()``: doubling :math:`n` multiplies the time by :math:`2^3 = 8`.
 
     The answer may be the letter (any case, ``"C"``, ``"(c)"``, ``"C) 8 times"``) or the
-    factor itself (``8``, ``8.0``, ``"8x"``); each wrong choice gets its own explanation.
+    factor itself (``8``, ``8.0``, ``"8x"``, ``"eight times"``); each wrong choice gets its
+    own explanation.
     """
     case = "predict_doubling()"
     answer = call(fn, case=case)
