@@ -479,7 +479,7 @@ def plot_timeline(
     if not events:
         raise ValueError("events must list at least one (year, name, group); got none")
     rows = list(dict.fromkeys(group for _, _, group in events))[::-1]
-    fig, ax = _axes(ax, figsize=(9, 3.4))
+    fig, ax = _axes(ax, figsize=(9, 3.8))
     for year, name, group in events:
         y = rows.index(group)
         ax.plot(year, y, "o", color=PALETTE[y % len(PALETTE)])
@@ -490,10 +490,10 @@ def plot_timeline(
             textcoords="offset points",
             ha="left",
             fontsize=8.5,
-            rotation=25,
+            rotation=40,
         )
     years = [year for year, _, _ in events]
-    ax.set_xlim(min(years) - 1, max(years) + 2.5)
+    ax.set_xlim(min(years) - 1, max(years) + 3.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_yticks(range(len(rows)), rows)
     ax.set_ylim(-0.5, len(rows) - 0.1)
