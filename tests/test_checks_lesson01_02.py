@@ -11,7 +11,7 @@ from course.checks.lesson01 import (
     check_predict_next_month,
     check_suggest_family,
 )
-from course.checks.lesson02 import check_gflops, check_matmul_time_estimate, check_plateau_size
+from course.checks.lesson02 import check_doubling_prediction, check_gflops, check_plateau_size
 
 # --- correct answers -------------------------------------------------------------------------
 
@@ -40,8 +40,8 @@ def gflops(n, seconds):
     return 2 * n**3 / seconds / 1e9
 
 
-def matmul_time_estimate(t_small, n_small, n_big):
-    return t_small * (n_big / n_small) ** 3
+def predict_doubling():
+    return "C"
 
 
 def plateau_size(sizes, accuracies, tol=0.01):
@@ -74,8 +74,8 @@ def gflops_without_the_two(n, seconds):
     return n**3 / seconds / 1e9
 
 
-def quadratic_estimate(t_small, n_small, n_big):
-    return t_small * (n_big / n_small) ** 2
+def counts_only_the_entries():
+    return "B"
 
 
 def first_within_tol(sizes, accuracies, tol=0.01):
@@ -91,7 +91,7 @@ CHECKS = [
     (check_suggest_family, suggest_family, everything_is_an_ann, "suggest_family('image')"),
     (check_inertia_prediction, inertia_prediction, inertia_like_k_equals_3, "one group per"),
     (check_gflops, gflops, gflops_without_the_two, "gflops(1000, 1.0)"),
-    (check_matmul_time_estimate, matmul_time_estimate, quadratic_estimate, "(0.01, 100, 200)"),
+    (check_doubling_prediction, predict_doubling, counts_only_the_entries, "predict_doubling()"),
     (check_plateau_size, plateau_size, first_within_tol, "dips, then recovers"),
 ]
 
@@ -103,7 +103,7 @@ def test_a_non_numeric_answer_is_reported_as_such():
 
 def test_a_crash_is_reported_with_its_exception():
     with pytest.raises(AssertionError, match="raised ZeroDivisionError"):
-        check_matmul_time_estimate(lambda t, a, b: 1 / 0)
+        check_gflops(lambda n, seconds: 1 / 0)
 
 
 def test_suggest_family_accepts_lower_case_answers(capsys):
@@ -153,3 +153,48 @@ def test_inertia_prediction_explains_why_each_wrong_choice_is_wrong(answer, why)
 def test_inertia_prediction_asks_for_a_letter(answer):
     with pytest.raises(AssertionError, match="expected one of the letters"):
         check_inertia_prediction(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "C",
+        "c",
+        " (c) ",
+        "C) 8 times",
+        8,
+        8.0,
+        np.int64(8),
+        "8",
+        "8x",
+        "8 times",
+        "eight",
+        "Eight times",
+    ],
+)
+def test_doubling_prediction_accepts_every_spelling_of_eight(answer, capsys):
+    check_doubling_prediction(lambda: answer)
+    assert capsys.readouterr().out.startswith("\u2714 8 times")
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        ("A", "proportional to n"),
+        (2, "proportional to n"),
+        ("b", "each entry is also a sum twice as long"),
+        ("4x", "each entry is also a sum twice as long"),
+        ("four times", "each entry is also a sum twice as long"),
+        ("D", "n\\*\\*4"),
+        (16.0, "n\\*\\*4"),
+    ],
+)
+def test_each_wrong_doubling_choice_gets_its_own_reason(answer, why):
+    with pytest.raises(AssertionError, match=f"(?s)got .*Hint: .*{why}"):
+        check_doubling_prediction(lambda: answer)
+
+
+@pytest.mark.parametrize("answer", ["cubic", "", None, True, 3])
+def test_an_answer_naming_no_choice_is_told_what_form_to_use(answer):
+    with pytest.raises(AssertionError, match="expected one of the letters"):
+        check_doubling_prediction(lambda: answer)

@@ -6,11 +6,12 @@ for every lesson's checks; each lesson's live in ``course/checks/lessonNN.py``.
 """
 
 from course.checks.lesson01 import (
+    check_inertia_prediction,
     check_nearest_centroid,
     check_predict_next_month,
     check_suggest_family,
 )
-from course.checks.lesson02 import check_gflops, check_matmul_time_estimate, check_plateau_size
+from course.checks.lesson02 import check_doubling_prediction, check_gflops, check_plateau_size
 from course.checks.lesson03 import (
     check_gap_prediction,
     check_perceptron_update,
@@ -19,8 +20,9 @@ from course.checks.lesson03 import (
 
 __all__ = [
     "check_gap_prediction",
+    "check_doubling_prediction",
     "check_gflops",
-    "check_matmul_time_estimate",
+    "check_inertia_prediction",
     "check_nearest_centroid",
     "check_perceptron_update",
     "check_plateau_size",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+
+import numpy as np
 
 from course.checks._core import as_float, call, expect_close, passed
 
-__all__ = ["check_gflops", "check_matmul_time_estimate", "check_plateau_size"]
+__all__ = ["check_doubling_prediction", "check_gflops", "check_plateau_size"]
 
 
 def check_gflops(fn: Callable[[int, float], float]) -> None:
@@ -30,21 +33,67 @@ def check_gflops(fn: Callable[[int, float], float]) -> None:
     passed("gflops turns a matrix-multiply time into billions of operations per second")
 
 
-def check_matmul_time_estimate(fn: Callable[[float, int, int], float]) -> None:
-    r"""Check ``matmul_time_estimate(t_small, n_small, n_big)``: :math:`t (n_{big}/n_{small})^3`."""
-    cases = [(0.01, 100, 200), (1.0, 1000, 500), (0.002, 256, 1024), (0.5, 300, 300), (3.0, 10, 30)]
-    for t_small, n_small, n_big in cases:
-        case = f"matmul_time_estimate({t_small}, {n_small}, {n_big})"
-        got = call(fn, t_small, n_small, n_big, case=case)
-        expect_close(
-            as_float(got, case),
-            t_small * (n_big / n_small) ** 3,
-            case,
-            hint="the work grows as n**3, so the time scales by (n_big / n_small) ** 3; "
-            "doubling n costs 8 times as long",
-            atol=1e-12,
+#: the choices of the doubling prediction: the factor each one claims, and why it is wrong
+DOUBLING_CHOICES: dict[str, tuple[float, str]] = {
+    "A": (
+        2,
+        "2 times is how a job grows whose work is proportional to n, like adding two vectors "
+        "of length n; a product has n * n entries, and each of them is a sum of n products",
+    ),
+    "B": (
+        4,
+        "4 times counts the entries of the result (n * n of them, so 4 times as many), but "
+        "each entry is also a sum twice as long: count the multiply-adds per entry too",
+    ),
+    "C": (8, ""),
+    "D": (
+        16,
+        "16 times would be work growing like n**4; count the entries of the result (n * n) "
+        "and the multiply-adds that each entry needs (n): n**2 * n",
+    ),
+}
+
+
+def _choice(answer: object) -> str | None:
+    """The choice letter an answer names: "C", "c", "(c)", "C) 8 times", 8, 8.0, "8x"."""
+    if isinstance(answer, str):
+        text = answer.strip().lower().lstrip("(").strip()
+        if text[:1] in ("a", "b", "c", "d") and (len(text) == 1 or not text[1].isalpha()):
+            return text[0].upper()
+        words = {"two": "2", "four": "4", "eight": "8", "sixteen": "16"}
+        text = " ".join(words.get(word, word) for word in text.split())
+        match = re.fullmatch(r"(\d+(?:\.\d*)?)\s*(?:x|times)?", text)
+        answer = float(match.group(1)) if match else None
+    if isinstance(answer, int | float | np.number) and not isinstance(answer, bool):
+        for letter, (factor, _) in DOUBLING_CHOICES.items():
+            if float(answer) == factor:
+                return letter
+    return None
+
+
+def check_doubling_prediction(fn: Callable[[], object]) -> None:
+    r"""Check ``predict_doubling()``: doubling :math:`n` multiplies the time by :math:`2^3 = 8`.
+
+    The answer may be the letter (any case, ``"C"``, ``"(c)"``, ``"C) 8 times"``) or the
+    factor itself (``8``, ``8.0``, ``"8x"``, ``"eight times"``); each wrong choice gets its
+    own explanation.
+    """
+    case = "predict_doubling()"
+    answer = call(fn, case=case)
+    letter = _choice(answer)
+    if letter == "C":
+        passed("8 times: n * n entries, each a sum of n products, so the work is 2 n**3")
+        return
+    if letter is None:
+        raise AssertionError(
+            f"{case}: expected one of the letters 'A', 'B', 'C', 'D' (or the factor), got "
+            f'{answer!r}\nHint: return your choice as a string, for example "A"'
         )
-    passed("matmul_time_estimate scales a measured time by the cube of the size ratio")
+    factor, why = DOUBLING_CHOICES[letter]
+    raise AssertionError(
+        f"{case}: expected the factor by which the time grows, got {answer!r} "
+        f"({factor} times)\nHint: {why}"
+    )
 
 
 def _plateau(sizes: Sequence[float], accuracies: Sequence[float], tol: float) -> float:
