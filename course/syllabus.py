@@ -180,7 +180,6 @@ LESSONS: tuple[Lesson, ...] = (
         "A network worked by hand",
         (
             "Visual and Step-by-Step Mathematical Example (Age, Income)",
-            "Code-style diagram",
             "Real-Time Example: Self-Driving Cars",
         ),
         (
@@ -199,7 +198,7 @@ LESSONS: tuple[Lesson, ...] = (
         (
             "Training Process",
             "Real-Time Example: Predicting House Prices",
-            "Backpropagation and Weight Update Process",
+            "Backpropagation and Weight Update Process (with its code-style diagram)",
         ),
         (
             "Train a network with mini-batches and read its loss curves",
