@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course.checks._core import as_float, call, expect_close, passed
+from course.checks._core import CheckFailed, as_float, call, expect_close, passed
 
 __all__ = ["check_nearest_centroid", "check_predict_next_month", "check_suggest_family"]
 
@@ -105,7 +105,7 @@ def check_suggest_family(fn: Callable[[str], str]) -> None:
         case = f"suggest_family({data_type!r})"
         got = call(fn, data_type, case=case)
         if not isinstance(got, str) or got.strip().upper() != expected:
-            raise AssertionError(
+            raise CheckFailed(
                 f"{case}: expected {expected!r}, got {got!r}\nHint: the notes pair tabular "
                 "features with ANN, images and video with CNN, text and time series with RNN"
             )
