@@ -1,10 +1,17 @@
 """``course book``: the Jupyter Book of the ready lessons, readable with no network.
 
-The book is built from the repository root with Jupyter Book 1.x. Its table of contents,
-``book/_toc.yml``, is made from ``course.syllabus``: the introduction, then every ready
-lesson in order, then the teachers' page and the glossary. MathJax 3, the ipywidgets HTML
-manager and RequireJS come from the npm registry (``book/package.json``) and are copied
-into ``book/static-assets/``, so the pages typeset math and show widget views offline.
+The book is the reader edition of the lessons (``course.editions.reader_edition``): each
+answer folded under "Show solution", no hidden test, no nbgrader marker. ``course book``
+writes that edition and the pages of ``book/`` into ``build/book-src/`` (the same layout as
+the repository, so page addresses and launch links are unchanged) and builds it with Jupyter
+Book 1.x; then each page's download, ``_sources/notebooks/NN_slug.ipynb``, is replaced by
+the learner edition, the notebook ``course lab`` gives (answers stubbed).
+
+Its table of contents, ``book/_toc.yml``, is made from ``course.syllabus``: the
+introduction, then every ready lesson in order, then the teachers' page and the glossary.
+MathJax 3, the ipywidgets HTML manager and RequireJS come from the npm registry
+(``book/package.json``) and are copied into ``book/static-assets/``, so the pages typeset
+math and show widget views offline.
 """
 
 from __future__ import annotations
@@ -19,9 +26,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import nbformat
+
+from course.editions import read_notebook, reader_edition
 from course.errors import CourseError
 from course.lessons import add_root_option, ready_lessons, root_of
 from course.syllabus import Lesson
+from course.workspace import learner_copy
 
 if TYPE_CHECKING:  # Sphinx comes with jupyter-book, in the [dev] extra only
     from sphinx.application import Sphinx
@@ -38,6 +49,12 @@ ASSETS: dict[str, str] = {
 }
 #: files of the npm packages the pages never load (source maps: 40 MB)
 _SKIPPED = shutil.ignore_patterns("*.map")
+#: where the reader edition and the book's pages are written, relative to the repository root
+SOURCE_DIR = "build/book-src"
+#: files of ``book/`` that are not the book's sources
+_NOT_SOURCES = shutil.ignore_patterns(
+    "node_modules", ASSET_DIR, "_build", "package.json", "package-lock.json", ".*"
+)
 #: the pages around the lessons, relative to the repository root, without suffix
 INTRO = "book/intro"
 BACK_MATTER = ("book/teachers", "book/glossary")
@@ -133,6 +150,33 @@ def copy_assets(book: Path) -> Path:
     return dest
 
 
+def write_sources(root: Path, lessons: Sequence[Lesson]) -> Path:
+    """Write the book's sources into ``root/build/book-src``, replacing it; returns that folder.
+
+    ``book/`` is copied (its npm assets linked, not copied) and each lesson is written as its
+    reader edition at the same path as in the repository.
+    """
+    stage = root / SOURCE_DIR
+    if stage.exists():
+        shutil.rmtree(stage)
+    shutil.copytree(root / BOOK_DIR, stage / BOOK_DIR, ignore=_NOT_SOURCES)
+    (stage / BOOK_DIR / ASSET_DIR).symlink_to((root / BOOK_DIR / ASSET_DIR).resolve())
+    for lesson in lessons:
+        target = stage / lesson.notebook
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(reader_edition(read_notebook(root / lesson.notebook)), target)
+    return stage
+
+
+def publish_downloads(root: Path, html: Path, lessons: Sequence[Lesson]) -> None:
+    """Make each lesson page's download (``_sources/<notebook>``) the learner edition."""
+    for lesson in lessons:
+        target = html / "_sources" / lesson.notebook
+        if not target.is_file():
+            raise CourseError(f"the book has no download {target} for {lesson.notebook}")
+        target.write_bytes(learner_copy(lesson, root))
+
+
 def build_command(root: Path, out: Path) -> list[str]:
     """The ``jupyter-book build`` command, warnings as errors, for the book under ``root``."""
     book = root / BOOK_DIR
@@ -161,8 +205,9 @@ def build_book(
 
     Installs the npm assets first when they are missing and ``install`` is true, and rewrites
     ``book/_toc.yml`` from the syllabus when ``update_toc`` is true (the tests build with the
-    committed one). Returns the folder of the HTML pages, ``out/_build/html``. Raises
-    ``CourseError`` when the build fails.
+    committed one). The pages are built from the reader edition (``write_sources``) and the
+    downloads are the learner edition (``publish_downloads``). Returns the folder of the
+    HTML pages, ``out/_build/html``. Raises ``CourseError`` when the build fails.
     """
     book = root / BOOK_DIR
     if missing_assets(book):
@@ -173,13 +218,16 @@ def build_book(
     if update_toc and write_toc(root):
         print(f"updated {book / '_toc.yml'} from the syllabus", flush=True)
     out = (book if out is None else out).resolve()
-    done = subprocess.run(build_command(root, out), cwd=root, check=False)
+    lessons = ready_lessons(root)
+    stage = write_sources(root, lessons)
+    done = subprocess.run(build_command(stage, out), cwd=root, check=False)
     html = out / "_build" / "html"
     if done.returncode != 0 or not (html / "index.html").is_file():
         raise CourseError(
             f"the book build failed (exit code {done.returncode}); the messages above name "
-            "the page and the warning"
+            f"the page and the warning (the pages' sources are in {stage})"
         )
+    publish_downloads(root, html, lessons)
     return html
 
 

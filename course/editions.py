@@ -1,13 +1,21 @@
-"""Editions of a lesson notebook: the instructor source and what a learner receives.
+"""Editions of a lesson notebook: the instructor source and what learners and readers get.
 
 Exercise cells use nbgrader's markup. A solution cell holds its answer between
 ``### BEGIN SOLUTION`` and ``### END SOLUTION``; a test cell may hold stricter cases between
-``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``. A learner's edition replaces each
-answer with a stub, drops every hidden test and clears all outputs.
+``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``.
+
+- the student edition replaces each answer with a stub, drops every hidden test and clears
+  all outputs (``course release`` locks and checksums it);
+- the learner edition (``course lab``) is the student edition whose test cells, and stubs
+  that raise at top level, carry the ``raises-exception`` tag, so Run All goes on past an
+  unanswered exercise;
+- the reader edition (``course book``) keeps each answer, folded under "Show solution",
+  drops every hidden test and every nbgrader marker and metadata.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
@@ -21,6 +29,11 @@ from course.errors import CourseError
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 #: what replaces a written answer in a markdown solution cell
 MARKDOWN_STUB = "YOUR ANSWER HERE"
+#: the tag that lets Run All (and nbclient) go on past a cell that raises
+RAISES_TAG = "raises-exception"
+#: the labels of a folded answer in the book
+SHOW_SOLUTION = "Show solution"
+HIDE_SOLUTION = "Hide solution"
 
 _SOLUTION = re.compile(
     r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.M | re.S
@@ -29,6 +42,7 @@ _HIDDEN = re.compile(
     r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n.*?^[ \t]*### END HIDDEN TESTS[ \t]*(\n|\Z)",
     re.M | re.S,
 )
+_MARKER_LINE = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", re.M)
 _MARKERS = (
     "### BEGIN SOLUTION",
     "### END SOLUTION",
@@ -93,6 +107,74 @@ def student_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.source = strip_solution(cell.source, stub)
         cell.source = strip_hidden_tests(cell.source)
     return clear_outputs(out)
+
+
+def raises_at_top_level(source: str) -> bool:
+    """True when ``source`` has a ``raise`` statement outside every function and class."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    return any(isinstance(node, ast.Raise) for node in body)
+
+
+def add_tag(cell: dict, tag: str) -> None:
+    """Add ``tag`` to the cell's ``metadata.tags`` unless it is there."""
+    tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+    if tag not in tags:
+        tags.append(tag)
+
+
+def learner_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The student edition with ``raises-exception`` on each test cell and top-level stub.
+
+    JupyterLab's Run All and nbclient go on past a cell with that tag when it raises, so a
+    learner meets every exercise's message, not only the first.
+    """
+    out = student_edition(nb)
+    for cell in out.cells:
+        if cell.cell_type != "code":
+            continue
+        if is_test_cell(cell) or (is_solution_cell(cell) and raises_at_top_level(cell.source)):
+            add_tag(cell, RAISES_TAG)
+    return out
+
+
+def reveal_solution(source: str) -> str:
+    """``source`` with its ``BEGIN/END SOLUTION`` marker lines removed and the answer kept."""
+    _check_balanced(source, "### BEGIN SOLUTION", "### END SOLUTION")
+    return _MARKER_LINE.sub("", source).rstrip("\n")
+
+
+def reader_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` for the book: answers folded under "Show solution", nothing hidden.
+
+    Hidden tests, exercise markers and nbgrader metadata go; a code answer gets myst-nb's
+    ``hide-input`` tag with the prompt "Show solution"; a written answer is wrapped in a
+    dropdown admonition titled "Show solution". Outputs are cleared (the book runs it).
+    """
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        solution = is_solution_cell(cell)
+        cell.metadata.pop("nbgrader", None)
+        cell.source = strip_hidden_tests(cell.source)
+        if not solution:
+            continue
+        if cell.cell_type == "code":
+            cell.source = reveal_solution(cell.source)
+            add_tag(cell, "hide-input")
+            cell.metadata["mystnb"] = {
+                "code_prompt_show": SHOW_SOLUTION,
+                "code_prompt_hide": HIDE_SOLUTION,
+            }
+        else:
+            cell.source = _SOLUTION.sub(_dropdown, cell.source)
+    return clear_outputs(out)
+
+
+def _dropdown(match: re.Match) -> str:
+    answer = reveal_solution(match.group(0)).strip("\n")
+    return f"::::{{admonition}} {SHOW_SOLUTION}\n:class: dropdown\n\n{answer}\n::::"
 
 
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:

@@ -1,7 +1,8 @@
 """``course lab``: the learner's workspace, and JupyterLab started in it.
 
 The workspace holds the learner's edition of every ready lesson (answers stubbed, hidden
-tests removed). It belongs to the learner: a file already there is never overwritten, so
+tests removed, test cells tagged ``raises-exception`` so that Run All runs every cell with
+the exercises unanswered). It belongs to the learner: a file already there is never overwritten, so
 running ``course lab`` again only adds lessons that are new.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.editions import read_notebook, student_edition
+from course.editions import learner_edition, read_notebook
 from course.errors import CourseError
 from course.kernel import check_kernel
 from course.lessons import add_root_option, ready_lessons, root_of
@@ -58,7 +59,7 @@ def write_new(path: Path, data: bytes) -> bool:
 
 def learner_copy(lesson: Lesson, root: Path) -> bytes:
     """The learner's edition of ``lesson``, serialised as the notebook file's bytes."""
-    text = nbformat.writes(student_edition(read_notebook(root / lesson.notebook)))
+    text = nbformat.writes(learner_edition(read_notebook(root / lesson.notebook)))
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 

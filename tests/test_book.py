@@ -1,7 +1,9 @@
-"""The Jupyter Book: its contents follow the syllabus, and its pages need no network."""
+"""The Jupyter Book: its contents follow the syllabus, its pages need no network, and it is
+the reader edition (answers folded, nothing hidden shown) whose downloads are the learner's."""
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from html.parser import HTMLParser
@@ -12,7 +14,26 @@ import yaml
 from browser_util import ROOT, built_book
 
 from course import syllabus
-from course.book import ASSET_DIR, ASSETS, copy_assets, setup, toc_text
+from course.book import (
+    ASSET_DIR,
+    ASSETS,
+    SOURCE_DIR,
+    copy_assets,
+    publish_downloads,
+    setup,
+    toc_text,
+    write_sources,
+)
+from course.editions import (
+    RAISES_TAG,
+    SHOW_SOLUTION,
+    has_markers,
+    is_solution_cell,
+    is_test_cell,
+    learner_edition,
+    read_notebook,
+    reveal_solution,
+)
 from course.errors import CourseError
 
 READY = syllabus.ready(ROOT)
@@ -44,6 +65,28 @@ def tags(path: Path) -> list[tuple[str, dict[str, str]]]:
 
 def lesson_page(html: Path, lesson: syllabus.Lesson) -> Path:
     return html / Path(lesson.notebook).with_suffix(".html")
+
+
+def page_text(path: Path) -> str:
+    """The text of a built page: tags removed (code is split into highlighting spans)."""
+    body = re.sub(r"<script\b.*?</script>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def hidden_test_lines(nb) -> set[str]:
+    """Lines that occur only between BEGIN and END HIDDEN TESTS in ``nb``."""
+    inside, outside = set(), set()
+    for cell in nb.cells:
+        in_region = False
+        for raw in cell.source.splitlines():
+            line = raw.strip()
+            if "### BEGIN HIDDEN TESTS" in line:
+                in_region = True
+            elif "### END HIDDEN TESTS" in line:
+                in_region = False
+            elif line and not line.startswith("#"):
+                (inside if in_region else outside).add(line)
+    return inside - outside
 
 
 def toc_lessons(text: str) -> list[str]:
@@ -137,6 +180,46 @@ def test_duplicate_inline_scripts_are_dropped_from_a_page():
     ]
 
 
+def test_write_sources_writes_the_reader_edition_in_the_repositorys_layout(course_root):
+    (course_root / "book").mkdir()
+    (course_root / "book" / "intro.md").write_text("# Intro\n", encoding="utf-8")
+    (course_root / "book" / "_toc.yml").write_text("format: jb-book\n", encoding="utf-8")
+    (course_root / "book" / "package.json").write_text("{}", encoding="utf-8")
+    (course_root / "book" / ASSET_DIR).mkdir()
+    lessons = syllabus.ready(course_root)
+    stage = write_sources(course_root, lessons)
+    assert stage == course_root / SOURCE_DIR
+    assert sorted(p.name for p in (stage / "book").iterdir()) == sorted(
+        ["_toc.yml", ASSET_DIR, "intro.md"]
+    )
+    assert (stage / "book" / ASSET_DIR).resolve() == (course_root / "book" / ASSET_DIR).resolve()
+    (lesson,) = lessons
+    reader = read_notebook(stage / lesson.notebook)
+    assert not any(has_markers(c.source) or "nbgrader" in c.metadata for c in reader.cells)
+    text = "\n".join(c.source for c in reader.cells)
+    assert "result = SCALE * x" in text, "the answer is kept"
+    assert "assert scale(-1)" not in text, "the hidden test is gone"
+    (folded,) = [c for c in reader.cells if "hide-input" in c.metadata.get("tags", [])]
+    assert folded.metadata["mystnb"]["code_prompt_show"] == SHOW_SOLUTION
+    (stage / "stale.txt").write_text("old", encoding="utf-8")
+    write_sources(course_root, lessons)
+    assert not (stage / "stale.txt").exists(), "each build starts from fresh sources"
+
+
+def test_publish_downloads_replaces_each_download_by_the_learner_edition(course_root, tmp_path):
+    lessons = syllabus.ready(course_root)
+    html = tmp_path / "html"
+    with pytest.raises(CourseError, match="has no download"):
+        publish_downloads(course_root, html, lessons)
+    (lesson,) = lessons
+    (html / "_sources" / lesson.notebook).parent.mkdir(parents=True)
+    (html / "_sources" / lesson.notebook).write_text("the reader edition", encoding="utf-8")
+    publish_downloads(course_root, html, lessons)
+    download = read_notebook(html / "_sources" / lesson.notebook)
+    expected = learner_edition(read_notebook(course_root / lesson.notebook))
+    assert download.cells == expected.cells
+
+
 # ------------------------------------------------------------------ the built book
 
 
@@ -227,3 +310,50 @@ def test_widget_state_is_saved_in_the_perceptron_page(html):
         m["state"].get("description") for m in models.values() if m["model_name"] == "ButtonModel"
     }
     assert {"Step", "Epoch", "Reset"} <= buttons
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("lesson", READY, ids=lambda lesson: lesson.id)
+def test_lesson_page_shows_no_hidden_test_and_no_nbgrader_marker(html, lesson):
+    text = page_text(lesson_page(html, lesson))
+    for marker in ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "HIDDEN", "BEGIN SOLUTION"):
+        assert marker not in text, marker
+    assert "nbgrader" not in text.lower()
+    hidden = hidden_test_lines(read_notebook(ROOT / lesson.notebook))
+    assert hidden, "the lesson has hidden tests to look for"
+    shown = {line.strip() for line in text.splitlines()}
+    assert not hidden & shown, f"hidden test lines on the page: {sorted(hidden & shown)[:5]}"
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("lesson", READY, ids=lambda lesson: lesson.id)
+def test_each_solution_is_folded_under_show_solution_and_each_check_shown(html, lesson):
+    source = lesson_page(html, lesson).read_text(encoding="utf-8")
+    folds = [
+        html_lib.unescape(re.sub(r"<[^>]+>", "", block))
+        for block in re.findall(r"<details\b[^>]*>(.*?)</details>", source, re.S)
+    ]
+    folds = [fold for fold in folds if SHOW_SOLUTION in fold]
+    nb = read_notebook(ROOT / lesson.notebook)
+    solutions = [c for c in nb.cells if is_solution_cell(c) and c.cell_type == "code"]
+    assert len(folds) == len(solutions), f"{len(folds)} folds for {len(solutions)} solutions"
+    for fold, cell in zip(folds, solutions, strict=True):
+        for line in reveal_solution(cell.source).splitlines():
+            assert line.strip() in fold, f"{line!r} is not in its fold"
+    text = page_text(lesson_page(html, lesson))
+    checks = [c for c in nb.cells if is_test_cell(c)]
+    assert text.count("\u2714 ") >= len(checks), "each test cell prints its success line"
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("lesson", READY, ids=lambda lesson: lesson.id)
+def test_the_pages_download_is_the_learner_edition(html, lesson):
+    page = lesson_page(html, lesson)
+    hrefs = [a.get("href", "") for tag, a in tags(page) if tag == "a"]
+    (link,) = {h for h in hrefs if h.endswith(f"_sources/{lesson.notebook}")}
+    download = read_notebook((page.parent / link).resolve())
+    expected = learner_edition(read_notebook(ROOT / lesson.notebook))
+    assert download.cells == expected.cells
+    assert not any(has_markers(cell.source) for cell in download.cells)
+    tests = [cell for cell in download.cells if is_test_cell(cell)]
+    assert tests and all(RAISES_TAG in cell.metadata.get("tags", []) for cell in tests)

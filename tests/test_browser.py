@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +17,8 @@ import pytest
 from browser_util import BUILD, ROOT, built_book, chromium, offline_page
 
 from course import syllabus
+from course.editions import SHOW_SOLUTION, is_solution_cell, read_notebook, reveal_solution
+from course.workspace import make_workspace
 
 READY = syllabus.ready(ROOT)
 PERCEPTRON = syllabus.get("perceptron")
@@ -115,6 +116,30 @@ def test_perceptron_page_shows_the_stepper_with_its_saved_state(html, browser):
         page.context.close()
 
 
+@pytest.mark.parametrize("lesson", READY, ids=lambda lesson: lesson.id)
+def test_a_solution_is_folded_and_show_solution_unfolds_it(html, browser, lesson):
+    nb = read_notebook(ROOT / lesson.notebook)
+    solution = next(c for c in nb.cells if is_solution_cell(c) and c.cell_type == "code")
+    answer = [line.strip() for line in reveal_solution(solution.source).splitlines()][-1]
+    page, log = open_offline(browser, html / Path(lesson.notebook).with_suffix(".html"))
+    try:
+        folds = page.locator("main details", has_text=SHOW_SOLUTION)
+        fold = folds.filter(has_text=answer).first
+        code = fold.locator("pre").first
+        assert not code.is_visible(), "the solution is shown before it is asked for"
+        summary = fold.locator("summary")
+        assert SHOW_SOLUTION in summary.inner_text()
+        summary.scroll_into_view_if_needed()
+        summary.click()
+        code.wait_for(state="visible", timeout=SETTLE_MS)
+        assert answer in code.inner_text()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(lesson.notebook).stem}-solution.png"))
+        assert not log.problems(), "\n".join(log.problems())
+    finally:
+        page.context.close()
+
+
 # ------------------------------------------------------------------ JupyterLab
 
 
@@ -126,15 +151,14 @@ def free_port() -> int:
 
 @pytest.fixture
 def jupyter_lab(tmp_path):
-    """JupyterLab on 127.0.0.1 serving a copy of the instructor's lesson 03.
+    """JupyterLab on 127.0.0.1 serving the learner's lesson 03, as ``course lab`` makes it.
 
-    The instructor copy, because in the learner's copy the exercises raise
-    NotImplementedError and Run All stops at the first one, before the stepper. Yields
-    ``(url of the notebook, workspace)``; the server is stopped by its process id.
+    Its exercises are unanswered: Run All must go past them (their test cells are tagged
+    ``raises-exception``) to the stepper. Yields ``(url of the notebook, base url)``; the
+    server is stopped by its process id.
     """
     workspace = tmp_path / "work"
-    workspace.mkdir()
-    shutil.copy(ROOT / PERCEPTRON.notebook, workspace)
+    make_workspace(workspace, ROOT, [PERCEPTRON])
     home = tmp_path / "jupyter"
     env = dict(
         os.environ,
@@ -229,6 +253,14 @@ def test_learner_runs_lesson_03_in_jupyterlab_and_steps_the_perceptron(browser, 
                 changed = True
                 break
         assert changed, f"the weights never changed: {before} -> {after}"
+        # each unanswered exercise shows its check's message, not a traceback
+        errors = page.locator(
+            ".jp-Notebook .jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"
+        )
+        shown = errors.evaluate_all("es => es.map(e => e.textContent)")
+        assert shown and all(text.lstrip().startswith("\u2718 ") for text in shown), shown
+        assert any("weighted_sum(" in text and "still a stub" in text for text in shown), shown
+        assert not any("course/checks" in text or "Traceback" in text for text in shown), shown
         assert not log.remote_requests, log.remote_requests
     finally:
         page.context.close()

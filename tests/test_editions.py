@@ -75,3 +75,62 @@ def test_read_notebook_reports_invalid_json(tmp_path):
         editions.read_notebook(bad)
     with pytest.raises(CourseError, match="notebook not found"):
         editions.read_notebook(tmp_path / "missing.ipynb")
+
+
+def _with_top_level_answer(nb):
+    """``nb`` plus a predict-then-run exercise whose answer is a top-level assignment."""
+    choice = nbformat.v4.new_code_cell("### BEGIN SOLUTION\nprediction = 'b'\n### END SOLUTION")
+    choice.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "predict"}
+    nb.cells.append(choice)
+    return nb
+
+
+def test_learner_edition_tags_test_cells_and_top_level_stubs_raises_exception():
+    out = editions.learner_edition(_with_top_level_answer(_nb()))
+    tags = [cell.metadata.get("tags", []) for cell in out.cells]
+    raising = [i for i, t in enumerate(tags) if editions.RAISES_TAG in t]
+    # the test cell, and the top-level stub; not the stub inside a function, nor markdown
+    assert raising == [2, 5]
+    assert out.cells[5].source == editions.CODE_STUB
+    assert [c.source for c in out.cells] == [
+        c.source for c in editions.student_edition(_with_top_level_answer(_nb())).cells
+    ]
+
+
+def test_learner_edition_keeps_existing_tags_and_adds_the_tag_once():
+    nb = _nb()
+    nb.cells[2].metadata["tags"] = ["keep-me", editions.RAISES_TAG]
+    out = editions.learner_edition(nb)
+    assert out.cells[2].metadata["tags"] == ["keep-me", editions.RAISES_TAG]
+
+
+@pytest.mark.parametrize(
+    ("source", "raises"),
+    [
+        (editions.CODE_STUB, True),
+        ("def f():\n    raise NotImplementedError()", False),
+        ("if True:\n    raise ValueError()", False),  # conditional: may not raise
+        ("x = 1", False),
+        ("this is not python", False),
+    ],
+)
+def test_raises_at_top_level_reads_only_top_level_raise_statements(source, raises):
+    assert editions.raises_at_top_level(source) is raises
+
+
+def test_reader_edition_folds_the_answer_and_drops_hidden_tests_and_nbgrader():
+    nb = _with_top_level_answer(_nb())
+    out = editions.reader_edition(nb)
+    assert all("nbgrader" not in cell.metadata for cell in out.cells)
+    assert not any(editions.has_markers(cell.source) for cell in out.cells)
+    solution = out.cells[1]
+    assert solution.source == ("def weighted_sum(x, w, b):\n    return float(x @ w + b)")
+    assert "hide-input" in solution.metadata["tags"]
+    assert solution.metadata["mystnb"]["code_prompt_show"] == "Show solution"
+    assert out.cells[2].source == "check_weighted_sum(weighted_sum)"
+    assert (
+        out.cells[3].source == "::::{admonition} Show solution\n:class: dropdown\n\nA line.\n::::"
+    )
+    assert out.cells[5].source == "prediction = 'b'"
+    assert out.cells[4].outputs == []
+    assert "nbgrader" in nb.cells[1].metadata, "the source is left untouched"

@@ -25,7 +25,14 @@ from test_release import (
 )
 
 from course.cli import main
-from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
+from course.editions import (
+    RAISES_TAG,
+    add_tag,
+    is_solution_cell,
+    is_test_cell,
+    learner_edition,
+    nbgrader_meta,
+)
 from course.errors import CourseError
 from course.grading.batch import grade
 from course.grading.logic import find_submissions, load_lesson, restore_cells
@@ -348,6 +355,41 @@ def test_cli_grade_refuses_to_write_into_the_submissions(tmp_path, capsys):
     )
     assert code == 2
     assert "is inside the submissions folder" in err
+
+
+def _tagged_raises_exception(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            add_tag(cell, RAISES_TAG)
+    return nb
+
+
+def test_raises_exception_tags_do_not_turn_a_failure_into_points(tmp_path, python3_kernel_module):
+    """The learner's workspace tags test cells so that Run All goes on; grading ignores that."""
+    source = write_lesson(tmp_path / "course")
+    instructor = nbformat.read(source, as_version=4)
+    subs = tmp_path / "subs"
+    submissions = {
+        "stub": _tagged_raises_exception(stubbed(instructor)),
+        "right": _tagged_raises_exception(answered(instructor)),
+        "workspace": learner_edition(instructor),  # what `course lab` wrote, handed in
+    }
+    for student, nb in submissions.items():
+        (subs / student).mkdir(parents=True)
+        nbformat.write(nb, subs / student / NOTEBOOK)
+    assert any(
+        RAISES_TAG in c.metadata.get("tags", []) and is_test_cell(c)
+        for c in submissions["workspace"].cells
+    )
+    results = {
+        r.student: r
+        for r in grade(subs, source, tmp_path / "g.csv", jobs=2, cell_timeout=30, progress=False)
+    }
+    zero = dict.fromkeys(FIXTURE_POINTS, 0.0)
+    for student in ("stub", "workspace"):
+        assert results[student].scores == zero, results[student].reasons
+        assert any("failed (" in reason for reason in results[student].reasons)
+    assert results["right"].scores == FIXTURE_POINTS, results["right"].reasons
 
 
 @pytest.mark.parametrize("notebook", _ready_exercise_lessons())

@@ -1,6 +1,8 @@
 """Every ready lesson: clean when committed, runs under nbval and papermill, sound exercises.
 
-Each notebook is executed once per mode: nbval (lax) and papermill with ``SEED=7``.
+Each notebook runs under four seeds: nbval (lax) runs the book's (the default, ``SEED = 0``)
+and papermill each of OTHER_SEEDS. Its learner edition runs top to bottom with nbclient,
+exercises unanswered, each test cell showing its check's message.
 """
 
 from __future__ import annotations
@@ -16,12 +18,20 @@ from papermill.exceptions import PapermillExecutionError
 
 from course import syllabus
 from course.cli import main
-from course.editions import has_markers, is_solution_cell, is_test_cell
+from course.editions import (
+    has_markers,
+    is_solution_cell,
+    is_test_cell,
+    learner_edition,
+    read_notebook,
+)
 from course.runner import Target, declared_parameters, describe_failure, run_notebook
 
 pytestmark = pytest.mark.notebooks
 #: seconds one cell may take before the test fails (the whole lesson should take < 20 s)
 CELL_TIMEOUT = 120
+#: the seeds papermill runs each lesson under, besides the default one nbval runs
+OTHER_SEEDS = (1, 2, 7)
 
 ROOT = syllabus.course_root()
 READY = syllabus.ready(ROOT)
@@ -110,16 +120,47 @@ def test_nbval_lax_passes_every_code_cell(lesson, python3_kernel, tmp_path):
     )
 
 
+@pytest.mark.parametrize("seed", OTHER_SEEDS)
 @each_lesson
-def test_papermill_with_another_seed(lesson, python3_kernel, tmp_path):
+def test_papermill_with_another_seed(lesson, seed, python3_kernel, tmp_path):
     target = Target(lesson.id, ROOT / lesson.notebook, "python3")
     try:
-        output = run_notebook(target, tmp_path, {"SEED": 7}, progress=False, timeout=CELL_TIMEOUT)
+        output = run_notebook(
+            target, tmp_path, {"SEED": seed}, progress=False, timeout=CELL_TIMEOUT
+        )
     except PapermillExecutionError as exc:
         pytest.fail(describe_failure(target, exc, tmp_path / target.path.name), pytrace=False)
     executed = nbformat.read(output, as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and "SEED = 7" in injected[0].source
+    assert injected and f"SEED = {seed}" in injected[0].source
+
+
+@each_lesson
+def test_learner_edition_runs_top_to_bottom_with_exercises_unanswered(
+    lesson, python3_kernel, tmp_path
+):
+    """nbclient honours ``raises-exception`` as JupyterLab's Run All does."""
+    from nbclient import NotebookClient
+
+    nb = learner_edition(read_notebook(ROOT / lesson.notebook))
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name=python3_kernel,
+        resources={"metadata": {"path": tmp_path}},
+    )
+    client.execute()  # raises CellExecutionError at an untagged cell that fails
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count for cell in code), "a cell was not run"
+    tests = [cell for cell in nb.cells if is_test_cell(cell)]
+    for cell in tests:
+        grade_id = cell.metadata.nbgrader.grade_id
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert errors, f"{grade_id} passed with the exercise unanswered"
+        shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(errors[0].traceback))
+        assert errors[0].ename == "CheckFailed", f"{grade_id}: {shown[-800:]}"
+        assert shown.startswith("\u2718 ") and errors[0].evalue.splitlines()[0] in shown
+        assert "course/checks" not in shown, f"{grade_id} shows a traceback through the checks"
 
 
 @pytest.fixture(scope="module")

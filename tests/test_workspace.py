@@ -9,7 +9,7 @@ import pytest
 
 from course import kernel, workspace
 from course.cli import main
-from course.editions import has_markers, is_solution_cell
+from course.editions import has_markers, is_solution_cell, is_test_cell
 from course.workspace import write_new
 
 NAME = "03_perceptron.ipynb"
@@ -54,6 +54,17 @@ def test_dry_run_makes_stubbed_copies_and_starts_nothing(
         for c in copy.cells
         if c.cell_type == "code"
     )
+
+
+def test_workspace_copy_tags_test_cells_so_run_all_goes_on(
+    capsys, course_root, tmp_path, no_launch
+):
+    ws = tmp_path / "work"
+    _lab(capsys, ws, "--dry-run", "--root", course_root)
+    copy = nbformat.read(ws / NAME, as_version=4)
+    tagged = [c for c in copy.cells if "raises-exception" in c.metadata.get("tags", [])]
+    assert [c.source for c in tagged] == ["assert scale(2) == 2 * SCALE"]
+    assert is_test_cell(tagged[0])
 
 
 def test_default_workspace_is_dl_course_work_in_the_current_folder(

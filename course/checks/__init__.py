@@ -1,8 +1,9 @@
 """Instant-feedback checks for the lessons' exercises.
 
-Each check passes quietly with one success line, or raises AssertionError whose hint names
-the first wrong case and what was expected. ``from course.checks import check_weighted_sum`` works
-for every lesson's checks; each lesson's live in ``course/checks/lessonNN.py``.
+Each check passes quietly with one success line, or raises ``CheckFailed`` (an
+AssertionError that IPython shows as its message alone, without a traceback) whose hint
+names the first wrong case and what was expected. ``from course.checks import check_weighted_sum``
+works for every lesson's checks; each lesson's live in ``course/checks/lessonNN.py``.
 """
 
 from course.checks.lesson01 import (

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course.checks._core import as_float, call, expect_close, passed
+from course.checks._core import CheckFailed, as_float, call, expect_close, passed
 
 __all__ = [
     "check_inertia_prediction",
@@ -117,7 +117,7 @@ def check_suggest_family(fn: Callable[[str], str]) -> None:
         case = f"suggest_family({data_type!r})"
         got = call(fn, data_type, case=case)
         if not isinstance(got, str) or got.strip().upper() not in accepted:
-            raise AssertionError(
+            raise CheckFailed(
                 f"{case}: expected one of {sorted(accepted)}, got {got!r}\nHint: ask what "
                 "structure the data has. Columns of features have no order (a plain network); "
                 "neighbouring pixels belong together (a network that looks at small patches); "
@@ -148,12 +148,12 @@ def check_inertia_prediction(prediction: str | Callable[[], str]) -> None:
     got = call(prediction, case=case) if callable(prediction) else prediction
     letter = got.strip().upper().rstrip(")") if isinstance(got, str) else got
     if letter not in INERTIA_CHOICES:
-        raise AssertionError(
+        raise CheckFailed(
             f"{case}: expected one of the letters {sorted(INERTIA_CHOICES)}, got {got!r}\n"
             'Hint: answer with a single letter, as a string, for example "A"'
         )
     if letter != "B":
-        raise AssertionError(
+        raise CheckFailed(
             f"{case}: expected a different choice, got {letter!r}: {INERTIA_CHOICES[letter]}.\n"
             "Hint: write J = sum_i ||x_i - c_a(i)||^2 for the case where every customer has "
             "a centre of its own, then run the cell below to see it."

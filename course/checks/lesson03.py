@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course.checks._core import call, expect_close, passed
+from course.checks._core import CheckFailed, call, expect_close, passed
 
 
 def _call(fn: Callable[..., Any], *args: Any, case: str, hint: str) -> Any:
@@ -17,7 +17,7 @@ def _call(fn: Callable[..., Any], *args: Any, case: str, hint: str) -> Any:
     except AssertionError as exc:
         if "still a stub" in str(exc):
             raise
-        raise AssertionError(f"{exc}\nHint: {hint}") from exc.__cause__
+        raise CheckFailed(f"{exc}\nHint: {hint}") from exc.__cause__
 
 
 def check_weighted_sum(fn: Callable[..., Any]) -> None:
@@ -34,7 +34,7 @@ def check_weighted_sum(fn: Callable[..., Any]) -> None:
         try:
             got = float(got)
         except (TypeError, ValueError):
-            raise AssertionError(
+            raise CheckFailed(
                 f"{case}: expected one number {expected!r}, got {got!r}\n"
                 "Hint: return a single number, e.g. np.dot(w, x) + b"
             ) from None
@@ -110,12 +110,12 @@ def check_perceptron_update(fn: Callable[..., Any]) -> None:
         w_arr, x_arr = np.array(w), np.array(x)
         got = _call(fn, w_arr, b, x_arr, y, lr, case=case, hint=hint)
         if not (isinstance(got, (tuple, list)) and len(got) == 2):
-            raise AssertionError(
+            raise CheckFailed(
                 f"{case}: expected a pair (new_w, new_b), got {got!r}\n"
                 "Hint: end with `return w_new, b_new`"
             )
         if not (np.array_equal(w_arr, w) and np.array_equal(x_arr, x)):
-            raise AssertionError(
+            raise CheckFailed(
                 f"{case}: the function changed the arrays passed in (w is now {w_arr!r})\n"
                 "Hint: build new values, e.g. w_new = w + lr * error * x, instead of w += ..."
             )
@@ -146,12 +146,12 @@ def check_gap_prediction(prediction: Any) -> None:
     case = f"prediction = {prediction!r}"
     choice = str(prediction).strip().strip("()").strip().upper() if prediction else ""
     if choice not in _GAP_REASONS:
-        raise AssertionError(
+        raise CheckFailed(
             f"{case}: expected one of the letters 'A', 'B', 'C', 'D', got {prediction!r}\n"
             'Hint: set prediction to the letter of your choice, e.g. prediction = "A"'
         )
     if choice != "B":
-        raise AssertionError(
+        raise CheckFailed(
             f"{case}: expected a different choice, got {choice}\n"
             f"Hint: {choice} is not what happens: {_GAP_REASONS[choice]}. Think about what the "
             "convergence theorem needs, and what the gap changes."
