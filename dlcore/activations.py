@@ -268,7 +268,7 @@ class Softmax(Activation):
         return self._backward(z, s, _check_grad(grad, s))
 
     def _backward(self, z: np.ndarray, a: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        return a * (grad - np.sum(grad * a, axis=-1, keepdims=True))
+        return a * (grad - (grad * a).sum(axis=-1, keepdims=True))
 
 
 def _check_grad(grad: object, z: np.ndarray) -> np.ndarray:

@@ -186,10 +186,15 @@ class Dense(Layer):
         return A
 
     def _backward(self, dA: np.ndarray) -> np.ndarray:
+        return self._gradients(dA) @ self.W.T
+
+    def _gradients(self, dA: np.ndarray) -> np.ndarray:
+        """Store ``dW`` and ``db``; return $\\partial L/\\partial Z$ (the first layer of a
+        network being trained needs no $\\partial L/\\partial X$)."""
         dZ = self.activation._backward(self.Z, self.A, dA)
         np.matmul(self.X.T, dZ, out=self.dW)
-        np.sum(dZ, axis=0, out=self.db)
-        return dZ @ self.W.T
+        dZ.sum(axis=0, out=self.db)
+        return dZ
 
     def parameters(self) -> ParameterList:
         return [("W", self.W, self.dW), ("b", self.b, self.db)]

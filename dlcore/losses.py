@@ -177,7 +177,7 @@ class CrossEntropy(Loss):
         return p, y
 
     def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
-        return -np.sum(y * np.log(np.maximum(p, EPS))) / p.shape[0]
+        return -(y * np.log(np.maximum(p, EPS))).sum() / p.shape[0]
 
     def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         return -y / np.maximum(p, EPS) / p.shape[0]

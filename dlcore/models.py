@@ -8,6 +8,7 @@ shuffle, then for each batch forward, loss, backward, and one optimiser step.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -103,10 +104,16 @@ class Sequential(Layer):
             X = unchecked(layer, "forward")(X, training=training)
         return X
 
-    def _backward(self, dY: np.ndarray) -> np.ndarray:
-        for layer in reversed(self.layers):
+    def _backward(self, dY: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """Unchecked backward pass; with ``input_grad=False`` (training) a first Dense layer
+        stores its gradients but skips the product that would give $\\partial L/\\partial X$."""
+        for layer in self.layers[:0:-1]:
             dY = unchecked(layer, "backward")(dY)
-        return dY
+        first = unchecked(self.layers[0], "backward")
+        if not input_grad and isinstance(self.layers[0], Dense) and first.__name__ == "_backward":
+            self.layers[0]._gradients(dY)
+            return None
+        return first(dY)
 
     def parameters(self) -> ParameterList:
         """Every layer's ``(name, value, gradient)``, names prefixed by the layer index
@@ -214,6 +221,8 @@ class Sequential(Layer):
         classify = loss_fn.is_classification
         params = self.parameters()
         forward, backward = unchecked(self, "forward"), unchecked(self, "backward")
+        if type(self)._backward is Sequential._backward:  # skip the unused dL/dX of layer 0
+            backward = functools.partial(self._backward, input_grad=False)
         n = X.shape[0]
         epoch_iter: Iterable[int] = range(1, epochs + 1)
         if progress:
