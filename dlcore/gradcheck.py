@@ -77,6 +77,11 @@ def gradcheck(
     """
     if not isinstance(model, Layer):
         raise TypeError(f"model must be a Layer or a Sequential; got {type(model).__name__}")
+    if not model.parameters():
+        raise ValueError(
+            f"model {type(model).__name__} has no parameters: gradcheck compares the gradients "
+            "of a model's weights, so give it a layer with weights (e.g. a Dense)"
+        )
     loss_fn = losses.get(loss)
     X = as_array(X, "X", ndim=2)
     y = as_array(y, "y", ndim=(1, 2))

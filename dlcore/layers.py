@@ -9,12 +9,17 @@ these calls in reverse order.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 
 from . import activations, initializers
 from .validation import check_fraction, check_positive
 
 ParameterList = list[tuple[str, np.ndarray, np.ndarray]]
+Range = tuple[float, float]
+INF = float("inf")
 
 
 def check_input(X: object, n_in: int, name: str = "X") -> np.ndarray:
@@ -32,12 +37,47 @@ def check_input(X: object, n_in: int, name: str = "X") -> np.ndarray:
     return X
 
 
+def unchecked(obj: object, method: str) -> Callable:
+    """``obj._method`` (the unchecked fast path) if it is as specific as ``obj.method``, else
+    the public, checked ``obj.method``.
+
+    A learner's subclass that overrides only ``forward`` (or a loss's ``forward``) is thus
+    still the code that runs in ``Sequential.fit``, never silently bypassed.
+    """
+    return getattr(obj, _fast_name(type(obj), method))
+
+
+@functools.cache
+def _fast_name(cls: type, method: str) -> str:
+    def owner(name: str) -> type | None:
+        return next((k for k in cls.__mro__ if name in vars(k)), None)
+
+    public, private = owner(method), owner("_" + method)
+    if private is not None and (public is None or issubclass(private, public)):
+        return "_" + method
+    return method
+
+
 class Layer:
     """Base class of every layer (and of :class:`dlcore.Sequential`).
 
     Subclasses implement :meth:`forward` and :meth:`backward`; layers with weights also
-    implement :meth:`parameters`.
+    implement :meth:`parameters`. The built-in layers also have ``_forward`` and
+    ``_backward``, the same passes without input checks, which ``Sequential.fit`` uses
+    after checking the data once.
+
+    ``n_in`` and ``n_out`` are the widths of the input and the output (None when the layer
+    does not fix them); ``output_range`` is the interval the outputs lie in (None when
+    unknown), so that a loss needing probabilities can reject a wrong last layer early.
     """
+
+    n_in: int | None = None
+    n_out: int | None = None
+
+    @property
+    def output_range(self) -> Range | None:
+        """``(low, high)`` bounds of the outputs, or None when unknown."""
+        return None
 
     def forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
         """Return the layer's output for the batch ``X``; ``training`` selects the mode."""
@@ -47,6 +87,14 @@ class Layer:
         """Given $\\partial L/\\partial A$, store the parameter gradients and return
         $\\partial L/\\partial X$."""
         raise NotImplementedError
+
+    def _forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
+        """:meth:`forward` without input checks (default: the checked :meth:`forward`)."""
+        return self.forward(X, training=training)
+
+    def _backward(self, dA: np.ndarray) -> np.ndarray:
+        """:meth:`backward` without input checks (default: the checked :meth:`backward`)."""
+        return self.backward(dA)
 
     def parameters(self) -> ParameterList:
         """The trainable arrays as ``(name, value, gradient)``; the optimiser updates the
@@ -115,22 +163,38 @@ class Dense(Layer):
         self.db = np.zeros_like(self.b)
         self.X: np.ndarray | None = None
         self.Z: np.ndarray | None = None
+        self.A: np.ndarray | None = None
+
+    @property
+    def output_range(self) -> Range | None:
+        """The range of the activation (e.g. ``(0, 1)`` for a sigmoid)."""
+        return self.activation.output_range
 
     def forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
-        """$A = f(XW + b)$; caches ``X`` and ``Z`` for :meth:`backward`."""
-        X = check_input(X, self.n_in)
-        Z = X @ self.W
-        Z += self.b
-        self.X, self.Z = X, Z
-        return self.activation.forward(Z)
+        """$A = f(XW + b)$; caches ``X``, ``Z`` and ``A`` for :meth:`backward`."""
+        return self._forward(check_input(X, self.n_in), training)
 
     def backward(self, dA: np.ndarray) -> np.ndarray:
         """Store ``dW``, ``db`` and return $\\partial L/\\partial X$."""
-        dA = self._check_grad(dA, None if self.Z is None else self.Z.shape)
-        dZ = self.activation.backward(self.Z, dA)
+        return self._backward(self._check_grad(dA, None if self.Z is None else self.Z.shape))
+
+    def _forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
+        Z = X @ self.W
+        Z += self.b
+        A = self.activation._forward(Z)
+        self.X, self.Z, self.A = X, Z, A
+        return A
+
+    def _backward(self, dA: np.ndarray) -> np.ndarray:
+        return self._gradients(dA) @ self.W.T
+
+    def _gradients(self, dA: np.ndarray) -> np.ndarray:
+        """Store ``dW`` and ``db``; return $\\partial L/\\partial Z$ (the first layer of a
+        network being trained needs no $\\partial L/\\partial X$)."""
+        dZ = self.activation._backward(self.Z, self.A, dA)
         np.matmul(self.X.T, dZ, out=self.dW)
-        np.sum(dZ, axis=0, out=self.db)
-        return dZ @ self.W.T
+        dZ.sum(axis=0, out=self.db)
+        return dZ
 
     def parameters(self) -> ParameterList:
         return [("W", self.W, self.dW), ("b", self.b, self.db)]
@@ -178,10 +242,31 @@ class BatchNorm(Layer):
         self.inv_std: np.ndarray | None = None
         self.training = True
 
+    @property
+    def n_in(self) -> int:
+        return self.n_features
+
+    @property
+    def n_out(self) -> int:
+        return self.n_features
+
+    @property
+    def output_range(self) -> Range:
+        """Any real number: $\\gamma \\hat x + \\beta$ is not bounded."""
+        return (-INF, INF)
+
     def forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
         """$\\gamma \\hat x + \\beta$, normalising with batch (training) or running (eval)
         statistics."""
-        X = check_input(X, self.n_features)
+        return self._forward(check_input(X, self.n_features), training)
+
+    def backward(self, dA: np.ndarray) -> np.ndarray:
+        """Store ``dgamma``, ``dbeta`` and return $\\partial L/\\partial X$."""
+        return self._backward(
+            self._check_grad(dA, None if self.x_hat is None else self.x_hat.shape)
+        )
+
+    def _forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
         if training:
             mean = X.mean(axis=0)
             var = X.var(axis=0)
@@ -196,9 +281,7 @@ class BatchNorm(Layer):
         self.x_hat = (X - mean) * self.inv_std
         return self.x_hat * self.gamma + self.beta
 
-    def backward(self, dA: np.ndarray) -> np.ndarray:
-        """Store ``dgamma``, ``dbeta`` and return $\\partial L/\\partial X$."""
-        dA = self._check_grad(dA, None if self.x_hat is None else self.x_hat.shape)
+    def _backward(self, dA: np.ndarray) -> np.ndarray:
         np.sum(dA * self.x_hat, axis=0, out=self.dgamma)
         np.sum(dA, axis=0, out=self.dbeta)
         g = dA * self.gamma
@@ -231,21 +314,38 @@ class Residual(Layer):
             raise TypeError(f"block must be a Layer or a Sequential; got {type(block).__name__}")
         self.block = block
 
+    @property
+    def n_in(self) -> int | None:
+        return self.block.n_in if self.block.n_in is not None else self.block.n_out
+
+    @property
+    def n_out(self) -> int | None:
+        return self.n_in
+
     def forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
         """$x + F(x)$."""
         X = np.asarray(X, dtype=np.float64)
-        out = self.block.forward(X, training=training)
+        return self._add(X, self.block.forward(X, training=training))
+
+    def backward(self, dA: np.ndarray) -> np.ndarray:
+        """$\\partial L/\\partial y + $ the block's backward of it."""
+        dA = np.asarray(dA, dtype=np.float64)
+        return dA + self.block.backward(dA)
+
+    def _forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
+        return self._add(X, unchecked(self.block, "forward")(X, training=training))
+
+    def _backward(self, dA: np.ndarray) -> np.ndarray:
+        return dA + unchecked(self.block, "backward")(dA)
+
+    @staticmethod
+    def _add(X: np.ndarray, out: np.ndarray) -> np.ndarray:
         if out.shape != X.shape:
             raise ValueError(
                 f"Residual block must keep the shape of its input, {X.shape}; its output has "
                 f"shape {out.shape}"
             )
         return X + out
-
-    def backward(self, dA: np.ndarray) -> np.ndarray:
-        """$\\partial L/\\partial y + $ the block's backward of it."""
-        dA = np.asarray(dA, dtype=np.float64)
-        return dA + self.block.backward(dA)
 
     def parameters(self) -> ParameterList:
         return self.block.parameters()

@@ -19,9 +19,23 @@ EPS = 1e-12
 
 
 class Loss:
-    """Base class: checks the inputs, then calls :meth:`_forward` / :meth:`_backward`."""
+    """Base class: checks the inputs, then calls :meth:`_forward` / :meth:`_backward`.
+
+    A subclass defines ``_forward(p, y)`` and ``_backward(p, y)`` on checked arrays (or
+    overrides :meth:`forward` and :meth:`backward` themselves). What the training loop needs
+    to know about a loss is declared here, not guessed from its name:
+
+    - ``is_classification``: whether an accuracy is measured (:meth:`n_correct`);
+    - ``prediction_range``: the values ``y_pred`` must lie in (``(0, 1)`` for a loss on
+      probabilities), None for any real number;
+    - ``output_activation``: the output activation that gives such predictions, suggested
+      when a model's output does not fit.
+    """
 
     name = "loss"
+    is_classification: bool = False
+    prediction_range: tuple[float, float] | None = None
+    output_activation: str | None = None
 
     def forward(self, y_pred: object, y_true: object) -> float:
         r"""Return the loss, a float $\ge 0$."""
@@ -33,6 +47,17 @@ class Loss:
         p, y = self._check(y_pred, y_true)
         return self._backward(p, y)
 
+    def n_correct(self, y_pred: object, y_true: object) -> int:
+        """Number of correctly classified rows (classification losses only)."""
+        p, y = self._check(y_pred, y_true)
+        return self._n_correct(p, y)
+
+    def targets(self, y: object, name: str = "y") -> np.ndarray:
+        """The caller's targets as a float array, checked: a vector ``(n,)`` becomes a
+        column ``(n, 1)``, one target per row."""
+        y = as_array(y, name, ndim=(1, 2))
+        return y.reshape(-1, 1) if y.ndim == 1 else y
+
     def __call__(self, y_pred: object, y_true: object) -> float:
         return self.forward(y_pred, y_true)
 
@@ -40,6 +65,7 @@ class Loss:
         return f"{type(self).__name__}()"
 
     def _check(self, y_pred: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+        """Both arrays checked, ``y_true`` in the form ``_forward`` takes."""
         p = as_array(y_pred, "y_pred", ndim=(1, 2))
         y = as_array(y_true, "y_true", ndim=(1, 2))
         check_same_length(p, "y_pred", y, "y_true")
@@ -56,6 +82,12 @@ class Loss:
 
     def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
+        raise NotImplementedError(
+            f"{type(self).__name__} measures no accuracy: set is_classification = True and "
+            "define _n_correct(p, y)"
+        )
 
 
 class MSE(Loss):
@@ -83,6 +115,9 @@ class BinaryCrossEntropy(Loss):
     """
 
     name = "bce"
+    is_classification = True
+    prediction_range = (0.0, 1.0)
+    output_activation = "sigmoid"
 
     def _check(self, y_pred: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
         p, y = super()._check(y_pred, y_true)
@@ -99,6 +134,10 @@ class BinaryCrossEntropy(Loss):
         grad = -y / np.maximum(p, EPS) + (1.0 - y) / np.maximum(1.0 - p, EPS)
         return grad / p.shape[0]
 
+    def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
+        """Rows whose every output is on the target's side of 0.5."""
+        return int(np.count_nonzero(np.all((p >= 0.5) == (y >= 0.5), axis=1)))
+
 
 class CrossEntropy(Loss):
     r"""Categorical cross-entropy $L = -\frac{1}{n}\sum_i \sum_k y_{ik} \log p_{ik}$.
@@ -110,6 +149,14 @@ class CrossEntropy(Loss):
     """
 
     name = "cross_entropy"
+    is_classification = True
+    prediction_range = (0.0, 1.0)
+    output_activation = "softmax"
+
+    def targets(self, y: object, name: str = "y") -> np.ndarray:
+        """The caller's targets, checked: integer labels ``(n,)`` stay a vector, one-hot
+        rows stay a matrix."""
+        return as_array(y, name, ndim=(1, 2))
 
     def _check(self, y_pred: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
         p = as_array(y_pred, "y_pred", ndim=2)
@@ -130,10 +177,14 @@ class CrossEntropy(Loss):
         return p, y
 
     def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
-        return -np.sum(y * np.log(np.maximum(p, EPS))) / p.shape[0]
+        return -(y * np.log(np.maximum(p, EPS))).sum() / p.shape[0]
 
     def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         return -y / np.maximum(p, EPS) / p.shape[0]
+
+    def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
+        """Rows whose most probable class (argmax) is the target's."""
+        return int(np.count_nonzero(p.argmax(axis=1) == y.argmax(axis=1)))
 
 
 def one_hot(labels: object, n_classes: int, *, name: str = "labels") -> np.ndarray:
@@ -187,5 +238,6 @@ def get(loss: str | Loss) -> Loss:
 
 
 def is_classification(loss: str | Loss) -> bool:
-    """Return True for the classification losses ("bce", "cross_entropy")."""
-    return get(loss).name in ("bce", "cross_entropy")
+    """Return True for the classification losses ("bce", "cross_entropy"): the loss's own
+    ``is_classification``."""
+    return get(loss).is_classification

@@ -8,6 +8,7 @@ shuffle, then for each batch forward, loss, backward, and one optimiser step.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -15,7 +16,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import losses
-from .layers import Dense, Layer, ParameterList
+from .activations import Activation
+from .layers import Dense, Layer, ParameterList, check_input, unchecked
 from .optimizers import SGD, Optimizer
 from .validation import as_array, check_positive, check_same_length, check_seed
 
@@ -58,8 +60,28 @@ class Sequential(Layer):
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
                 raise TypeError(f"layers[{i}] must be a Layer; got {type(layer).__name__}")
+        for i in range(1, len(layers)):
+            given, taken = layers[i - 1].n_out, layers[i].n_in
+            if None not in (given, taken) and given != taken:
+                raise ValueError(
+                    f"layers[{i}] ({layers[i]!r}) takes {taken} input(s) but layers[{i - 1}] "
+                    f"({layers[i - 1]!r}) gives {given} output(s)"
+                )
         self.layers = layers
         self.history: History | None = None
+
+    @property
+    def n_in(self) -> int | None:
+        return self.layers[0].n_in
+
+    @property
+    def n_out(self) -> int | None:
+        return self.layers[-1].n_out
+
+    @property
+    def output_range(self) -> tuple[float, float] | None:
+        """The output range of the last layer."""
+        return self.layers[-1].output_range
 
     # -- the passes ---------------------------------------------------------------------
     def forward(self, X: object, training: bool = True) -> np.ndarray:
@@ -77,6 +99,22 @@ class Sequential(Layer):
             grad = layer.backward(grad)
         return grad
 
+    def _forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
+        for layer in self.layers:
+            X = unchecked(layer, "forward")(X, training=training)
+        return X
+
+    def _backward(self, dY: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """Unchecked backward pass; with ``input_grad=False`` (training) a first Dense layer
+        stores its gradients but skips the product that would give $\\partial L/\\partial X$."""
+        for layer in self.layers[:0:-1]:
+            dY = unchecked(layer, "backward")(dY)
+        first = unchecked(self.layers[0], "backward")
+        if not input_grad and isinstance(self.layers[0], Dense) and first.__name__ == "_backward":
+            self.layers[0]._gradients(dY)
+            return None
+        return first(dY)
+
     def parameters(self) -> ParameterList:
         """Every layer's ``(name, value, gradient)``, names prefixed by the layer index
         (``"0.W"``, ``"0.b"``, ``"1.gamma"``, ...)."""
@@ -92,12 +130,17 @@ class Sequential(Layer):
 
     def evaluate(self, X: object, y: object, loss: str | losses.Loss = "bce") -> dict[str, float]:
         """Return ``{"loss": ...}`` on ``(X, y)``, plus ``"accuracy"`` for a classification
-        loss (bce: output >= 0.5; cross_entropy: argmax)."""
+        loss (the loss's ``n_correct``: bce thresholds at 0.5, cross_entropy takes the
+        argmax)."""
         loss_fn = losses.get(loss)
         X = as_array(X, "X", ndim=2)
-        y = _targets(y, "y", loss_fn)
+        y = loss_fn.targets(y, "y")
         check_same_length(X, "X", y, "y")
-        return self._scores(self.predict(X), y, loss_fn)
+        out = self.predict(X)
+        scores = {"loss": loss_fn.forward(out, y)}
+        if loss_fn.is_classification:
+            scores["accuracy"] = loss_fn.n_correct(out, y) / out.shape[0]
+        return scores
 
     # -- training -----------------------------------------------------------------------
     def fit(
@@ -118,6 +161,10 @@ class Sequential(Layer):
         Each epoch shuffles the rows (from ``seed``: the same seed and initial weights give
         the same run), then for each batch of ``batch_size`` rows runs forward, the loss,
         backward and ``optimizer.step``. The history is also kept as ``self.history``.
+
+        The data are checked once, before the first epoch; the batches then take the
+        layers' and the loss's unchecked fast paths. The only check per batch is the one
+        number that can go wrong while training: the loss, which must stay finite.
 
         Parameters
         ----------
@@ -141,8 +188,10 @@ class Sequential(Layer):
         Raises
         ------
         ValueError
-            For bad arguments, and when the loss becomes NaN or infinite (the error gives the
-            epoch and the value and suggests a smaller learning rate).
+            For bad arguments; for a loss on probabilities (bce, cross_entropy) whose
+            predictions the model's output cannot keep in [0, 1] (an identity output with
+            bce: use a sigmoid); and when the loss becomes NaN or infinite (the error gives
+            the epoch and the value and suggests a smaller learning rate).
         """
         loss_fn = losses.get(loss)
         if optimizer is None:
@@ -155,16 +204,25 @@ class Sequential(Layer):
         epochs = check_positive(epochs, "epochs", integer=True)
         batch_size = check_positive(batch_size, "batch_size", integer=True)
         rng = np.random.default_rng(check_seed(seed))
-        X = as_array(X, "X", ndim=2)
-        y = _targets(y, "y", loss_fn)
-        check_same_length(X, "X", y, "y")
-        self._check_targets(X, y, loss_fn, "y")
+        watch_range = self._check_output_range(loss_fn)
+        run = _LossPath(loss_fn)
+        X, y = self._training_data(X, y, run, "X", "y")
         if validation_data is not None:
-            validation_data = self._validation_data(validation_data, loss_fn)
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise TypeError(
+                    "validation_data must be a pair (X_val, y_val); got "
+                    f"{type(validation_data).__name__}"
+                )
+            validation_data = self._training_data(
+                *validation_data, run, "validation_data[0] (X_val)", "y_val"
+            )
 
         history = self.history = History()
-        classify = losses.is_classification(loss_fn)
+        classify = loss_fn.is_classification
         params = self.parameters()
+        forward, backward = unchecked(self, "forward"), unchecked(self, "backward")
+        if type(self)._backward is Sequential._backward:  # skip the unused dL/dX of layer 0
+            backward = functools.partial(self._backward, input_grad=False)
         n = X.shape[0]
         epoch_iter: Iterable[int] = range(1, epochs + 1)
         if progress:
@@ -178,31 +236,31 @@ class Sequential(Layer):
                 for start in range(0, n, batch_size):
                     rows = order[start : start + batch_size]
                     Xb, yb = X[rows], y[rows]
-                    try:
-                        out = self.forward(Xb, training=True)
-                        batch_loss = loss_fn.forward(out, yb)
-                        self.backward(loss_fn.backward(out, yb))
-                    except ValueError as exc:  # non-finite values inside the network
-                        raise _diverged(epoch, None, optimizer) from exc
+                    out = forward(Xb, training=True)
+                    if watch_range:
+                        self._check_outputs(out, loss_fn, epoch)
+                    batch_loss = float(run.value(out, yb))
                     if not math.isfinite(batch_loss):
                         raise _diverged(epoch, batch_loss, optimizer)
+                    backward(run.gradient(out, yb))
                     optimizer.step(params)
                     total += batch_loss * rows.size
                     if classify:
-                        correct += _n_correct(out, yb, loss_fn)
+                        correct += run.n_correct(out, yb)
                 history.loss.append(total / n)
                 if classify:
                     history.accuracy.append(correct / n)
                 if validation_data is not None:
-                    try:
-                        scores = self._scores(
-                            self.predict(validation_data[0]), validation_data[1], loss_fn
-                        )
-                    except ValueError as exc:
-                        raise _diverged(epoch, None, optimizer) from exc
-                    history.val_loss.append(scores["loss"])
+                    X_val, y_val = validation_data
+                    out = forward(X_val, training=False)
+                    if watch_range:
+                        self._check_outputs(out, loss_fn, epoch)
+                    val_loss = float(run.value(out, y_val))
+                    if not math.isfinite(val_loss):
+                        raise _diverged(epoch, val_loss, optimizer, "validation loss")
+                    history.val_loss.append(val_loss + 0.0)
                     if classify:
-                        history.val_accuracy.append(scores["accuracy"])
+                        history.val_accuracy.append(run.n_correct(out, y_val) / out.shape[0])
                 history.epochs = epoch
                 summary = _summary(history)
                 if progress:
@@ -212,33 +270,65 @@ class Sequential(Layer):
         return history
 
     # -- helpers ------------------------------------------------------------------------
-    def _scores(self, out: np.ndarray, y: np.ndarray, loss_fn: losses.Loss) -> dict[str, float]:
-        scores = {"loss": loss_fn.forward(out, y)}
-        if losses.is_classification(loss_fn):
-            scores["accuracy"] = _n_correct(out, y, loss_fn) / out.shape[0]
-        return scores
-
-    def _check_targets(self, X: np.ndarray, y: np.ndarray, loss_fn: losses.Loss, name: str) -> None:
-        """Fail before training if the network's output and ``y`` do not fit the loss."""
-        width = self.forward(X[:1], training=False).shape[1]
+    def _training_data(
+        self, X: object, y: object, run: _LossPath, x_name: str, y_name: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Check ``(X, y)`` once, with the caller's shapes in every message; return ``X``
+        and ``y`` in the form the training loop's loss path takes."""
+        X = as_array(X, x_name, ndim=2)
+        if self.n_in is not None:
+            check_input(X, self.n_in, x_name)
+        y = run.loss.targets(y, y_name)
+        check_same_length(X, x_name, y, y_name)
         try:
-            loss_fn.forward(np.full((y.shape[0], width), 0.5), y)
+            width = self.forward(X[:1], training=False).shape[1]
+        except ValueError as exc:
+            raise ValueError(f"the model cannot take {x_name} of shape {X.shape}: {exc}") from exc
+        try:
+            return X, run.prepare(y, width)
         except ValueError as exc:
             raise ValueError(
-                f"{name} does not fit the network's output for loss "
-                f"{loss_fn.name!r} ({width} output(s)): {exc}"
+                f"{y_name} does not fit the network's output for loss "
+                f"{run.loss.name!r} ({width} output(s)): {exc}"
             ) from exc
 
-    def _validation_data(self, data: object, loss_fn: losses.Loss) -> tuple[np.ndarray, np.ndarray]:
-        if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise TypeError(
-                f"validation_data must be a pair (X_val, y_val); got {type(data).__name__}"
+    def _check_output_range(self, loss_fn: losses.Loss) -> bool:
+        """Fail before training when the model's output range does not fit the loss's
+        (an identity output for bce); return True when that range is unknown, so that
+        the training loop must watch the outputs themselves."""
+        need = loss_fn.prediction_range
+        if need is None:
+            return False
+        have = self.output_range
+        if have is None:
+            return True
+        if not need[0] <= have[0] <= have[1] <= need[1]:
+            raise ValueError(
+                f"loss {loss_fn.name!r} needs predictions in {_interval(need)}"
+                f"{_probabilities(need)}, but {self._describe_output()} gives values in "
+                f"{_interval(have)}; {_remedy(loss_fn)}"
             )
-        X_val = as_array(data[0], "validation_data[0] (X_val)", ndim=2)
-        y_val = _targets(data[1], "validation_data[1] (y_val)", loss_fn)
-        check_same_length(X_val, "X_val", y_val, "y_val")
-        self._check_targets(X_val, y_val, loss_fn, "y_val")
-        return X_val, y_val
+        return False
+
+    def _check_outputs(self, out: np.ndarray, loss_fn: losses.Loss, epoch: int) -> None:
+        """Raise if the outputs left the loss's range (for a last layer of unknown range)."""
+        low, high = loss_fn.prediction_range
+        lowest, highest = float(out.min()), float(out.max())
+        if lowest < low or highest > high:  # NaN compares False: left to the loss check
+            raise ValueError(
+                f"at epoch {epoch} the model's outputs left {_interval((low, high))} (values "
+                f"from {lowest:g} to {highest:g}), but loss {loss_fn.name!r} needs predictions "
+                f"in {_interval((low, high))}{_probabilities((low, high))}; {_remedy(loss_fn)}"
+            )
+
+    def _describe_output(self) -> str:
+        last = self.layers[-1]
+        while isinstance(last, Sequential):
+            last = last.layers[-1]
+        activation = getattr(last, "activation", None)
+        if isinstance(activation, Activation):
+            return f"the model's output activation is {activation.name!r}, which"
+        return f"the model's last layer, {last!r},"
 
     def __len__(self) -> int:
         return len(self.layers)
@@ -309,28 +399,58 @@ def _one_blas_thread() -> Iterator[None]:
         yield
 
 
-def _targets(y: object, name: str, loss_fn: losses.Loss) -> np.ndarray:
-    """``y`` as a float array; a vector becomes a column except for class labels."""
-    y = as_array(y, name, ndim=(1, 2))
-    if y.ndim == 1 and loss_fn.name != "cross_entropy":
-        y = y.reshape(-1, 1)
-    return y
+class _LossPath:
+    """How ``fit`` calls its loss on every batch.
+
+    Normally the loss's unchecked ``_forward``, ``_backward`` and ``_n_correct``, on targets
+    that ``prepare`` checked and converted once (one-hot rows for integer labels). A loss
+    whose class overrides the public ``forward`` or ``backward`` (a learner's own loss) is
+    called through its public methods instead, on the caller's targets.
+    """
+
+    def __init__(self, loss: losses.Loss) -> None:
+        self.loss = loss
+        methods = [unchecked(loss, name) for name in ("forward", "backward", "n_correct")]
+        self.fast = all(m.__name__.startswith("_") for m in methods)
+        if not self.fast:
+            methods = [loss.forward, loss.backward, loss.n_correct]
+        self.value, self.gradient, self.n_correct = methods
+
+    def prepare(self, y: np.ndarray, width: int) -> np.ndarray:
+        """Check ``y`` against predictions of ``width`` columns (ValueError if it does not
+        fit the loss); return it in the form the batch calls take."""
+        probe = np.full((y.shape[0], width), 0.5)
+        if self.fast:
+            return self.loss._check(probe, y)[1]
+        self.loss.forward(probe, y)
+        return y
 
 
-def _n_correct(out: np.ndarray, y: np.ndarray, loss_fn: losses.Loss) -> int:
-    """Number of correctly classified rows (bce: threshold 0.5; cross_entropy: argmax)."""
-    if loss_fn.name == "bce":
-        return int(np.count_nonzero(np.all((out >= 0.5) == (y.reshape(out.shape) >= 0.5), axis=1)))
-    labels = y.reshape(-1) if y.ndim == 1 or y.shape[1] == 1 else y.argmax(axis=1)
-    return int(np.count_nonzero(out.argmax(axis=1) == labels))
+def _interval(bounds: tuple[float, float]) -> str:
+    low, high = bounds
+    left = "(" if math.isinf(low) else "["
+    right = ")" if math.isinf(high) else "]"
+    return f"{left}{low:g}, {high:g}{right}"
 
 
-def _diverged(epoch: int, value: float | None, optimizer: Optimizer) -> ValueError:
-    """The error of a run whose loss became NaN or infinite (``value`` None: NaN or infinite
-    values appeared inside the network before the loss could be computed)."""
-    what = "nan (non-finite values inside the network)" if value is None else f"{value}"
+def _probabilities(bounds: tuple[float, float]) -> str:
+    return " (probabilities)" if tuple(bounds) == (0.0, 1.0) else ""
+
+
+def _remedy(loss_fn: losses.Loss) -> str:
+    if loss_fn.output_activation is None:
+        return "change the model's last layer so that its outputs stay in that range"
+    name = loss_fn.output_activation
+    return (
+        f"use a {name} output (MLP(..., output={name!r}), or activation={name!r} on the "
+        "last Dense layer)"
+    )
+
+
+def _diverged(epoch: int, value: float, optimizer: Optimizer, what: str = "loss") -> ValueError:
+    """The error of a run whose loss became NaN or infinite."""
     return ValueError(
-        f"the loss became {what} at epoch {epoch}: training diverged; "
+        f"the {what} became {value} at epoch {epoch}: training diverged; "
         f"try a smaller learning rate (lr={optimizer.lr:g})"
     )
 

@@ -3,7 +3,9 @@
 An optimiser's :meth:`Optimizer.step` receives the model's parameters as a list of
 ``(name, value, gradient)`` triples and updates each ``value`` in place, so the layers,
 which hold the same arrays, see the new weights at once. Per-parameter state (velocity,
-moment estimates) is kept under the parameter's name.
+moment estimates) is kept under the parameter's name, together with the array it belongs
+to: an optimiser reused on a new model (new arrays under the same names) starts from fresh
+state, exactly like a new optimiser.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Optimizer:
     def __init__(self, lr: float) -> None:
         self.lr = check_positive(lr, "lr")
         self.state: dict[str, dict[str, np.ndarray]] = {}
+        self._owners: dict[str, np.ndarray] = {}
 
     def step(self, parameters: Parameters) -> None:
         """Apply one update to every ``(name, value, gradient)`` triple, in place."""
@@ -42,18 +45,37 @@ class Optimizer:
     def reset(self) -> None:
         """Forget the per-parameter state (velocities, moments, step counts)."""
         self.state.clear()
+        self._owners.clear()
 
     def _buffers(self, name: str, value: np.ndarray, *keys: str) -> dict[str, np.ndarray]:
-        """The state arrays of one parameter, created as zeros on first use."""
+        """The state arrays of one parameter, created as zeros on first use and again when
+        ``name`` now refers to another array (another model's weights)."""
         slot = self.state.get(name)
-        if slot is None or slot[keys[0]].shape != value.shape:
+        if slot is None or not _same_array(self._owners.get(name), value):
             slot = {key: np.zeros_like(value) for key in keys}
             self.state[name] = slot
+            self._owners[name] = value
+            self._new_slot(name)
         return slot
 
+    def _new_slot(self, name: str) -> None:
+        """Hook: forget any other state kept for ``name`` (Adam's step count)."""
+
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k != "state")
+        args = ", ".join(
+            f"{k}={v!r}" for k, v in vars(self).items() if k not in ("state", "t", "_owners")
+        )
         return f"{type(self).__name__}({args})"
+
+
+def _same_array(old: np.ndarray | None, new: np.ndarray) -> bool:
+    """True if ``new`` is ``old`` or a view of exactly the same memory (``old`` is kept
+    alive by the optimiser, so its address cannot be reused by another array)."""
+    if old is new:
+        return True
+    if old is None or old.shape != new.shape or old.strides != new.strides:
+        return False
+    return old.__array_interface__["data"] == new.__array_interface__["data"]
 
 
 class SGD(Optimizer):
@@ -140,3 +162,6 @@ class Adam(Optimizer):
         """Forget the moments and the step counts."""
         super().reset()
         self.t.clear()
+
+    def _new_slot(self, name: str) -> None:
+        self.t[name] = 0

@@ -20,13 +20,24 @@ def as_array(
     dtype: type = np.float64,
     allow_empty: bool = False,
 ) -> np.ndarray:
-    """Return ``value`` as a finite float array, checking its number of dimensions."""
+    """Return ``value`` as a finite float array, checking its number of dimensions.
+
+    Complex numbers are refused (TypeError): casting them to float would silently drop
+    their imaginary part.
+    """
     try:
-        arr = np.asarray(value, dtype=dtype)
+        raw = np.asarray(value)
+        complex_values = np.iscomplexobj(raw)
+        arr = None if complex_values else raw.astype(dtype, copy=False)
     except (TypeError, ValueError) as exc:
         raise TypeError(
             f"{name} must be array-like of numbers; got {type(value).__name__} ({exc})"
         ) from exc
+    if complex_values:
+        raise TypeError(
+            f"{name} must hold real numbers; got complex values (dtype {raw.dtype}); "
+            "take the real part (np.real) or the magnitude (np.abs) first"
+        )
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in allowed:

@@ -1,4 +1,11 @@
-"""Shared fixtures: small notebooks in nbgrader markup and a course root that holds them."""
+"""Shared fixtures: small notebooks in nbgrader markup and a course root that holds them.
+
+Also the hypothesis profiles: "ci" (loaded when ``CI=true``) is derandomized, so the
+property tests try the same examples on every run and cannot make CI flaky; "dev" (the
+default) explores fresh random examples. Neither has a deadline (a loaded machine is not a
+failure), and both print the blob that reproduces a failure. Cases hypothesis once found
+are kept in the tests as explicit ``@example``s.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import settings
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True, database=None)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 #: the answer lines of the fixture exercise; no learner's copy may contain them
 FIXTURE_SOLUTION = ("result = SCALE * x", "return result")

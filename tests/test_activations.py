@@ -118,7 +118,7 @@ def test_bad_inputs_name_the_argument():
         act.tanh("abc")
     with pytest.raises(ValueError, match="z must not be empty"):
         act.step([])
-    with pytest.raises(ValueError, match="alpha must be a finite number >= 0; got -0.1"):
+    with pytest.raises(ValueError, match=r"alpha must be a number with 0 <= alpha < 1.*got -0.1"):
         act.leaky_relu(Z, alpha=-0.1)
     with pytest.raises(
         ValueError, match=r"z must be 1-D or 2-D or 3-D; got an array of shape \(\)"
@@ -128,3 +128,58 @@ def test_bad_inputs_name_the_argument():
         act.get("tanh").backward(Z, np.ones(4))
     with pytest.raises(ValueError, match="grad must have the shape of z"):
         act.get("softmax").backward(np.zeros((2, 3)), np.ones((3, 2)))
+
+
+@pytest.mark.parametrize("alpha", [1, 1.0, 1.5, 10.0])
+def test_leaky_relu_with_alpha_at_least_one_is_refused(alpha):
+    for function in (act.leaky_relu, act.leaky_relu_derivative):
+        with pytest.raises(
+            ValueError, match=rf"alpha must be a number with 0 <= alpha < 1.*got {alpha}"
+        ):
+            function(Z, alpha=alpha)
+    with pytest.raises(TypeError, match="alpha must be a number with 0 <= alpha < 1; got '0.1'"):
+        act.leaky_relu(Z, alpha="0.1")
+    np.testing.assert_allclose(act.leaky_relu(Z, alpha=0.0), act.relu(Z))  # 0 is allowed
+
+
+@pytest.mark.parametrize("name", act.NAMES)
+def test_complex_input_is_refused_by_every_activation(name):
+    z = np.array([[1.0 + 2.0j, -0.5 + 0.0j]])
+    a = act.get(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning: refused before any cast
+        with pytest.raises(TypeError, match=r"z must hold real numbers; got complex values"):
+            a.forward(z)
+        with pytest.raises(TypeError, match=r"z must hold real numbers; got complex values"):
+            a.backward(z, np.ones((1, 2)))
+        with pytest.raises(TypeError, match=r"z must hold real numbers; got complex values"):
+            getattr(act, name)([3j])
+
+
+@pytest.mark.parametrize(
+    ("z", "expected"),
+    [
+        ([[-730.0, 0.0, 0.0]], [[0.0, 0.5, 0.5]]),
+        ([[1e308, -1e308]], [[1.0, 0.0]]),
+        ([[-1e308, 1e308, 0.0]], [[0.0, 1.0, 0.0]]),
+        ([[-800.0, 0.0]], [[0.0, 1.0]]),
+    ],
+)
+def test_softmax_of_extreme_rows_is_exact_without_warnings_or_errors(z, expected):
+    # found by hypothesis: e^{-730} / 2 underflows in the division; 1e308 - (-1e308) overflows
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        s = act.softmax(z)
+        back = act.get("softmax").backward(z, np.ones_like(s))
+    np.testing.assert_allclose(s, expected, atol=1e-300)
+    assert np.all(np.isfinite(back))
+
+
+@pytest.mark.parametrize("value", [-740.0, -745.0, -1e308, 1e308])
+def test_sigmoid_and_tanh_near_the_underflow_limit_raise_nothing(value):
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        for name in ("sigmoid", "tanh", "relu", "leaky_relu"):
+            a = act.get(name)
+            assert np.all(np.isfinite(a.forward([value]))), name
+            assert np.all(np.isfinite(a.backward([value], [1.0]))), name

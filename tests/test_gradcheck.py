@@ -138,3 +138,17 @@ def test_gradcheck_of_a_single_layer():
     X, y = _data("mse", 2)
     errors = dl.gradcheck(layer, X, y, loss="mse")
     assert set(errors) == {"W", "b"} and max(errors.values()) < TOL
+
+
+def test_gradcheck_of_a_model_without_parameters_says_so():
+    class Double(dl.Layer):
+        def forward(self, X, training=True):
+            return 2.0 * np.asarray(X)
+
+        def backward(self, dA):
+            return 2.0 * np.asarray(dA)
+
+    X, y = _data("mse", 3)
+    for model in (Double(), dl.Sequential([Double(), Double()])):
+        with pytest.raises(ValueError, match=r"model \w+ has no parameters: gradcheck compares"):
+            dl.gradcheck(model, X, y, loss="mse")

@@ -138,3 +138,42 @@ def test_one_hot():
     np.testing.assert_array_equal(losses.one_hot([2, 0], 3), [[0, 0, 1], [1, 0, 0]])
     with pytest.raises(ValueError, match=r"labels must be integer class labels in 0\.\.1"):
         losses.one_hot([2], 2)
+
+
+def test_each_loss_declares_what_training_needs_to_know():
+    assert (MSE.is_classification, MSE.prediction_range, MSE.output_activation) == (
+        False,
+        None,
+        None,
+    )
+    assert (BCE.is_classification, BCE.prediction_range, BCE.output_activation) == (
+        True,
+        (0.0, 1.0),
+        "sigmoid",
+    )
+    assert (CE.is_classification, CE.prediction_range, CE.output_activation) == (
+        True,
+        (0.0, 1.0),
+        "softmax",
+    )
+
+
+def test_targets_keep_labels_for_cross_entropy_and_make_columns_otherwise():
+    assert MSE.targets([1.0, 2.0, 3.0]).shape == (3, 1)
+    assert BCE.targets([0, 1]).shape == (2, 1)
+    assert BCE.targets([[0], [1]]).shape == (2, 1)
+    assert CE.targets([2, 0, 1]).shape == (3,)
+    assert CE.targets(np.eye(3)).shape == (3, 3)
+    with pytest.raises(ValueError, match=r"y_val must hold finite numbers"):
+        MSE.targets([1.0, np.nan], "y_val")
+
+
+def test_n_correct_thresholds_bce_and_takes_the_argmax_for_cross_entropy():
+    assert BCE.n_correct([[0.2], [0.7], [0.5], [0.4]], [0, 1, 0, 1]) == 2
+    p = [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.3, 0.4, 0.3]]
+    assert CE.n_correct(p, [0, 2, 0]) == 2
+    assert CE.n_correct(p, np.eye(3)[[0, 2, 0]]) == 2
+    with pytest.raises(NotImplementedError, match="MSE measures no accuracy"):
+        MSE.n_correct([[1.0]], [1.0])
+    with pytest.raises(ValueError, match=r"y_pred must hold probabilities"):
+        BCE.n_correct([[1.5]], [1])

@@ -314,3 +314,258 @@ def test_dense_sigmoid_bce_forward_and_backward_match_torch():
     np.testing.assert_allclose(layer.dW, W.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(layer.db, b.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(dX, Xt.grad.numpy(), rtol=1e-10)
+
+
+# -- the output range a loss needs -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("output", "loss", "n_out", "fix"),
+    [
+        ("identity", "bce", 1, "sigmoid"),
+        ("relu", "bce", 1, "sigmoid"),
+        ("tanh", "bce", 1, "sigmoid"),
+        ("identity", "cross_entropy", 3, "softmax"),
+    ],
+)
+def test_a_loss_on_probabilities_refuses_an_unbounded_output_before_training(
+    output, loss, n_out, fix
+):
+    X, y = dl.datasets.make_xor(n_samples=40, seed=0)
+    model = dl.MLP([2, 4, n_out], output=output, seed=0)
+    W = model[0].W.copy()
+    with pytest.raises(ValueError) as info:
+        model.fit(X, y, loss=loss, epochs=5)
+    message = str(info.value)
+    assert f"loss {loss!r} needs predictions in [0, 1] (probabilities)" in message
+    assert f"the model's output activation is {output!r}" in message
+    assert f"use a {fix} output" in message
+    assert "diverged" not in message
+    assert model.history is None
+    np.testing.assert_array_equal(model[0].W, W)  # not one step was taken
+
+
+def test_a_batchnorm_last_layer_is_named_when_its_range_does_not_fit():
+    X, y = dl.datasets.make_xor(n_samples=40, seed=0)
+    model = dl.Sequential([dl.Dense(2, 1, seed=0), dl.BatchNorm(1)])
+    with pytest.raises(ValueError, match=r"the model's last layer, BatchNorm\(1.*\(-inf, inf\)"):
+        model.fit(X, y, loss="bce")
+    model.fit(X, y, loss="mse", epochs=2)  # any real output suits mse
+
+
+class Stretch(dl.Layer):
+    """A learner's layer without a declared output range: multiplies by a constant."""
+
+    def __init__(self, factor):
+        self.factor = factor
+
+    def forward(self, X, training=True):
+        return self.factor * np.asarray(X)
+
+    def backward(self, dA):
+        return self.factor * np.asarray(dA)
+
+
+def test_outputs_of_unknown_range_leaving_0_1_stop_training_with_that_reason():
+    X, y = dl.datasets.make_xor(n_samples=40, seed=0)
+    model = dl.Sequential([dl.Dense(2, 1, "sigmoid", seed=0), Stretch(3.0)])
+    with pytest.raises(
+        ValueError,
+        match=r"at epoch 1 the model's outputs left \[0, 1\] \(values from .* to .*\), but "
+        r"loss 'bce' needs predictions in \[0, 1\] \(probabilities\); use a sigmoid output",
+    ):
+        model.fit(X, y, loss="bce", epochs=3)
+    # the same layer with outputs that stay in [0, 1] trains
+    ok = dl.Sequential([dl.Dense(2, 1, "sigmoid", seed=0), Stretch(0.9)])
+    assert ok.fit(X, y, loss="bce", epochs=3).epochs == 3
+
+
+# -- errors carry the caller's shapes, and other exceptions pass through ----------------
+
+
+def test_shape_errors_name_the_callers_arrays_not_a_batch():
+    X = np.zeros((200, 3))
+    y = np.zeros(200)
+    model = dl.MLP([2, 4, 1])
+    with pytest.raises(
+        ValueError, match=r"X must have shape \(n_samples, 2\).*got an array of shape \(200, 3\)"
+    ):
+        model.fit(X, y, batch_size=32)
+    with pytest.raises(ValueError, match=r"same number of samples; got 200 and 150"):
+        model.fit(np.zeros((200, 2)), np.zeros(150), batch_size=32)
+    with pytest.raises(ValueError, match=r"X_val.*got an array of shape \(50, 3\)"):
+        model.fit(np.zeros((200, 2)), y, validation_data=(np.zeros((50, 3)), np.zeros(50)))
+    # a first layer that does not declare its width: the message still shows X's shape
+    custom = dl.Sequential([Stretch(1.0), dl.Dense(2, 1, "sigmoid", seed=0)])
+    with pytest.raises(ValueError, match=r"cannot take X of shape \(200, 3\)"):
+        custom.fit(X, y, batch_size=32)
+
+
+def test_sequential_refuses_layers_whose_widths_do_not_chain():
+    with pytest.raises(
+        ValueError,
+        match=r"layers\[1\] \(Dense\(4, 1.*takes 4 input\(s\) but layers\[0\] .* gives 3",
+    ):
+        dl.Sequential([dl.Dense(2, 3), dl.Dense(4, 1)])
+
+
+class Faulty(dl.Layer):
+    """A learner's layer with a bug in its backward pass."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def forward(self, X, training=True):
+        return np.asarray(X)
+
+    def backward(self, dA):
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "error", [ValueError("operands could not be broadcast"), TypeError("bad operand"), KeyError(3)]
+)
+def test_fit_lets_every_other_exception_through_unchanged(error):
+    X, y = dl.datasets.make_xor(n_samples=20, seed=0)
+    model = dl.Sequential([dl.Dense(2, 1, "sigmoid", seed=0), Faulty(error)])
+    with pytest.raises(type(error)) as info:
+        model.fit(X, y, loss="bce", epochs=1)
+    assert info.value is error  # not wrapped, not turned into "training diverged"
+
+
+# -- a learner's own Layer and Loss subclasses -------------------------------------------
+
+
+class Scale(dl.Layer):
+    """A learner's layer with one weight per feature: y = x * s."""
+
+    def __init__(self, n):
+        self.s = np.ones(n)
+        self.ds = np.zeros(n)
+        self.calls = 0
+
+    def forward(self, X, training=True):
+        self.calls += 1
+        self.X = np.asarray(X)
+        return self.X * self.s
+
+    def backward(self, dA):
+        self.ds[:] = np.sum(dA * self.X, axis=0)
+        return dA * self.s
+
+    def parameters(self):
+        return [("s", self.s, self.ds)]
+
+
+class MAE(dl.losses.Loss):
+    """A learner's loss through the hooks: mean absolute error."""
+
+    name = "mae"
+
+    def _forward(self, p, y):
+        return np.sum(np.abs(p - y)) / p.shape[0]
+
+    def _backward(self, p, y):
+        return np.sign(p - y) / p.shape[0]
+
+
+class HalfSquares(dl.losses.Loss):
+    """A learner's loss overriding the public methods, with its own accuracy."""
+
+    name = "half_squares"
+    is_classification = True
+
+    def __init__(self):
+        self.calls = 0
+
+    def forward(self, y_pred, y_true):
+        self.calls += 1
+        return float(0.5 * np.mean(np.sum((y_pred - y_true) ** 2, axis=1)))
+
+    def backward(self, y_pred, y_true):
+        return (y_pred - y_true) / len(y_pred)
+
+    def n_correct(self, y_pred, y_true):
+        return int(np.sum((y_pred >= 0.5) == (y_true >= 0.5)))
+
+
+def test_a_learners_own_layer_and_loss_subclasses_train_in_fit():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 2))
+    y = X @ np.array([2.0, -1.0]) + 0.5
+    scale = Scale(2)
+    model = dl.Sequential([scale, dl.Dense(2, 1, seed=0)])
+    history = model.fit(X, y, loss=MAE(), optimizer=dl.SGD(lr=0.05), epochs=40, batch_size=16)
+    assert scale.calls > 40 * 4  # its forward ran for every batch (plus one probe)
+    assert not np.array_equal(scale.s, np.ones(2))  # its weight was trained
+    assert history.loss[-1] < 0.5 * history.loss[0]
+    assert history.accuracy == []  # MAE is a regression loss
+
+    loss = HalfSquares()
+    X, y = dl.datasets.make_xor(n_samples=80, seed=0)
+    model = _xor_model()
+    history = model.fit(X, y, loss=loss, optimizer=dl.SGD(lr=0.5, momentum=0.9), epochs=60)
+    assert loss.calls >= 60 * 3  # its own forward ran for every batch
+    assert len(history.accuracy) == 60 and history.accuracy[-1] >= 0.9
+
+
+def test_a_subclass_that_overrides_only_forward_is_not_bypassed_by_fit():
+    class CountingDense(dl.Dense):
+        calls = 0
+
+        def forward(self, X, training=True):
+            CountingDense.calls += 1
+            return super().forward(X, training)
+
+    X, y = dl.datasets.make_xor(n_samples=40, seed=0)
+    model = dl.Sequential([CountingDense(2, 4, "tanh", seed=0), dl.Dense(4, 1, "sigmoid", seed=1)])
+    model.fit(X, y, epochs=3, batch_size=10)
+    assert CountingDense.calls == 1 + 3 * 4  # the probe, then every batch
+
+
+def test_accuracy_comes_from_the_loss_class_not_its_name():
+    class Renamed(dl.losses.BinaryCrossEntropy):
+        name = "my_bce"
+
+    X, y = dl.datasets.make_xor(n_samples=40, seed=0)
+    a, b = _xor_model(), _xor_model()
+    ha = a.fit(X, y, loss="bce", epochs=5)
+    hb = b.fit(X, y, loss=Renamed(), epochs=5)
+    assert ha.loss == hb.loss and ha.accuracy == hb.accuracy
+    assert b.evaluate(X, y, loss=Renamed()) == a.evaluate(X, y, loss="bce")
+
+
+# -- no validation work per batch --------------------------------------------------------
+
+
+def test_fit_checks_the_data_once_not_per_batch(monkeypatch):
+    import dlcore.activations
+    import dlcore.layers
+    import dlcore.losses
+    import dlcore.models
+
+    calls = {"n": 0}
+
+    def counting(function):
+        def wrapper(*args, **kwargs):
+            calls["n"] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    for module, name in [
+        (dlcore.models, "as_array"),
+        (dlcore.losses, "as_array"),
+        (dlcore.activations, "as_array"),
+        (dlcore.models, "check_input"),
+        (dlcore.layers, "check_input"),
+    ]:
+        monkeypatch.setattr(module, name, counting(getattr(module, name)))
+    X, y = dl.datasets.make_xor(n_samples=64, seed=0)
+    counts = []
+    for epochs in (1, 5):
+        calls["n"] = 0
+        model = dl.MLP([2, 8, 3], hidden="relu", output="softmax", seed=0)
+        model.fit(X, y, loss="cross_entropy", epochs=epochs, batch_size=8, validation_data=(X, y))
+        counts.append(calls["n"])
+    assert counts[0] == counts[1] > 0  # 8 batches an epoch, yet no more checks for 5 epochs

@@ -85,3 +85,38 @@ def test_optimizers_minimise_a_quadratic(opt):
 def test_bad_hyperparameters_raise_naming_the_argument(make, arg, value, error):
     with pytest.raises(error, match=rf"{arg} must be .*got {value!r}"):
         make(**{arg: value})
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: dl.SGD(lr=0.05, momentum=0.9), lambda: dl.Adam(lr=0.01)], ids=["sgd", "adam"]
+)
+def test_an_optimizer_reused_on_a_new_model_gives_the_numbers_of_a_fresh_one(make):
+    X, y = dl.datasets.make_xor(n_samples=40, seed=0)
+
+    def train(optimizer):
+        model = dl.MLP([2, 8, 1], hidden="tanh", output="sigmoid", seed=0)
+        history = model.fit(X, y, loss="bce", optimizer=optimizer, epochs=5, batch_size=8)
+        return history.loss, [value.copy() for _, value, _ in model.parameters()]
+
+    shared = make()
+    train(shared)  # leaves velocities / moments under the names "0.W", "0.b", ...
+    reused_loss, reused_weights = train(shared)
+    fresh_loss, fresh_weights = train(make())
+    assert reused_loss == fresh_loss
+    for reused, fresh in zip(reused_weights, fresh_weights, strict=True):
+        np.testing.assert_array_equal(reused, fresh)
+
+
+def test_state_follows_the_array_not_only_its_name():
+    opt = dl.SGD(lr=1.0, momentum=0.5)
+    w = np.zeros(2)
+    opt.step([("w", w, np.ones(2))])
+    opt.step([("w", w[:], np.zeros(2))])  # a view of the same memory keeps its velocity
+    np.testing.assert_allclose(w, [-1.5, -1.5])
+    other = np.zeros(2)  # another array under the same name starts from rest
+    opt.step([("w", other, np.zeros(2))])
+    np.testing.assert_array_equal(other, [0.0, 0.0])
+    square = np.zeros((2, 2))
+    opt.step([("m", square, np.ones((2, 2)))])
+    opt.step([("m", square.T, np.zeros((2, 2)))])  # same memory, other layout: fresh state
+    np.testing.assert_array_equal(square, -np.ones((2, 2)))

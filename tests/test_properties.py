@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -58,7 +58,13 @@ def test_softmax_backward_matches_central_differences(z, data):
     np.testing.assert_allclose(softmax.backward(z, g), numeric, rtol=1e-5, atol=1e-8)
 
 
-@given(z=matrices(-1e4, 1e4, cols=(1, 6)))
+ANY_FLOAT = -np.finfo(np.float64).max, np.finfo(np.float64).max
+
+
+@given(z=matrices(*ANY_FLOAT, cols=(1, 6)))
+@example(z=np.array([[-730.0, 0.0, 0.0]]))  # found by hypothesis: underflow in the division
+@example(z=np.array([[1e308, -1e308]]))  # found by hypothesis: overflow in z - max(z)
+@example(z=np.array([[-1e4, 1e4]]))
 def test_softmax_rows_sum_to_one_without_warnings(z):
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")
@@ -67,7 +73,9 @@ def test_softmax_rows_sum_to_one_without_warnings(z):
     np.testing.assert_allclose(s.sum(axis=-1), 1.0)
 
 
-@given(z=arrays(np.float64, st.integers(1, 8), elements=finite(-1e4, 1e4)))
+@given(z=arrays(np.float64, st.integers(1, 8), elements=finite(*ANY_FLOAT)))
+@example(z=np.array([-740.0, 745.0]))  # e^{-740} is subnormal: e / (1 + e) underflows
+@example(z=np.array([1e308, -1e308]))
 def test_sigmoid_is_finite_in_0_1_and_symmetric(z):
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")
@@ -150,3 +158,12 @@ def test_generators_are_deterministic_per_seed(make, seed, n):
     np.testing.assert_array_equal(y1, y2)
     X3, _ = make(n_samples=n, seed=seed + 1)
     assert not np.array_equal(X1, X3)
+
+
+def test_the_ci_profile_is_derandomized_and_loaded_under_ci():
+    import os
+
+    ci = settings.get_profile("ci")
+    assert ci.derandomize and ci.deadline is None and ci.print_blob and ci.database is None
+    if os.environ.get("CI") == "true":
+        assert settings.default.derandomize and settings.default.deadline is None
