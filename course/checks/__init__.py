@@ -12,14 +12,22 @@ from course.checks.lesson01 import (
 )
 from course.checks.lesson02 import check_gflops, check_matmul_time_estimate, check_plateau_size
 from course.checks.lesson03 import check_perceptron_update, check_step, check_weighted_sum
+from course.checks.lesson05 import (
+    check_cross_entropy,
+    check_layer_shape_prediction,
+    check_softmax,
+)
 
 __all__ = [
+    "check_cross_entropy",
     "check_gflops",
+    "check_layer_shape_prediction",
     "check_matmul_time_estimate",
     "check_nearest_centroid",
     "check_perceptron_update",
     "check_plateau_size",
     "check_predict_next_month",
+    "check_softmax",
     "check_step",
     "check_suggest_family",
     "check_weighted_sum",
