@@ -882,3 +882,85 @@ def plot_learning_curves(
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
     return fig
+
+
+# ---- lesson 05
+
+
+def forward_values(layers_or_model: Any, x: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    r"""``[(z, a), ...]`` of every Dense layer for one example ``x``, by dlcore's forward pass.
+
+    Layer :math:`l` computes :math:`z^{[l]} = a^{[l-1]} W^{[l]} + b^{[l]}` and
+    :math:`a^{[l]} = f^{[l]}(z^{[l]})` with :math:`a^{[0]} = x` (dlcore's row form).
+    """
+    layers = getattr(layers_or_model, "layers", layers_or_model)
+    if isinstance(layers, str) or not isinstance(layers, Sequence) or not layers:
+        raise TypeError(
+            "layers_or_model must be a dlcore Sequential or a list of Dense layers; got "
+            f"{type(layers_or_model).__name__}"
+        )
+    a = np.asarray(x, dtype=float).reshape(1, -1)
+    values = []
+    for i, layer in enumerate(layers):
+        if not (hasattr(layer, "W") and hasattr(layer, "activation")):
+            raise ValueError(f"layer {i} must be a dlcore Dense layer; got {type(layer).__name__}")
+        if a.shape[1] != layer.W.shape[0]:
+            raise ValueError(
+                f"x must have {layer.W.shape[0]} values for layer {i}; got {a.shape[1]}"
+            )
+        a = layer.forward(a, training=False)
+        values.append((layer.Z[0].copy(), a[0].copy()))
+    return values
+
+
+def plot_forward_pass(
+    layers_or_model: Any,
+    x: Any,
+    ax: Axes | None = None,
+    title: str | None = None,
+    input_names: Sequence[str] | None = None,
+    output_names: Sequence[str] | None = None,
+) -> Figure:
+    """A dense network's diagram with one example flowing through it: the input values, and
+    under every unit its weighted sum ``z`` and activation ``a = f(z)`` (gids ``z:l:j`` and
+    ``a:l:j``); weights on the edges and biases as in :func:`plot_network`."""
+    values = forward_values(layers_or_model, x)
+    layers = getattr(layers_or_model, "layers", layers_or_model)
+    x = np.asarray(x, dtype=float).reshape(-1)
+    fig = plot_network(
+        layers, ax=ax, title=title, input_names=input_names, output_names=output_names
+    )
+    ax = fig.axes[0] if ax is None else ax
+    sizes = [x.size] + [a.size for _, a in values]
+    pos = _node_positions(sizes)
+    box = {"boxstyle": "round,pad=0.2", "facecolor": "#f4f4f4", "edgecolor": "none"}
+    for j, (px, py) in enumerate(pos[0]):
+        ax.text(px, py + 0.24, f"{x[j]:.2f}", ha="center", fontsize=9, gid=f"x:{j}", bbox=box)
+    top = max(sizes) / 2
+    ax.text(0, top + 0.2, "input", ha="center", fontsize=9, color=PALETTE[7])
+    for layer, ((z, a), lay) in enumerate(zip(values, layers, strict=True)):
+        last = layer == len(values) - 1
+        role = "output" if last else f"hidden {layer + 1}" if len(values) > 2 else "hidden"
+        ax.text(
+            layer + 1,
+            top + 0.2,
+            f"{role} ({lay.activation.name})",
+            ha="center",
+            fontsize=9,
+            color=PALETTE[7],
+        )
+        for j, (px, py) in enumerate(pos[layer + 1]):
+            out = "ŷ" if sizes[-1] == 1 else f"ŷ{j + 1}"
+            a_name = (output_names[j] if output_names else out) if last else "a"
+            ax.text(px, py + 0.42, f"z={z[j]:.2f}", ha="center", fontsize=8, gid=f"z:{layer}:{j}")
+            ax.text(
+                px,
+                py + 0.24,
+                f"{a_name}={a[j]:.3f}" if last else f"a={a[j]:.2f}",
+                ha="center",
+                fontsize=9,
+                gid=f"a:{layer}:{j}",
+                bbox=box,
+            )
+    ax.set_ylim(-top - 0.2, top + 0.4)
+    return fig

@@ -591,3 +591,49 @@ def test_plot_learning_curves_one_line_per_model_a_chance_line_and_the_legend_ou
     assert legend_box.x0 > ax.get_window_extent().x1  # clear of the data
     with pytest.raises(ValueError, match="one accuracy per size"):
         plots.plot_learning_curves(sizes, {"short": [0.5, 0.6]})
+
+
+# ---- lesson 05
+
+
+def _net_221():
+    hidden, output = dl.Dense(2, 2, activation="relu"), dl.Dense(2, 1, activation="sigmoid")
+    hidden.W[:] = [[0.5, -1.0], [0.8, 0.4]]
+    hidden.b[:] = [0.1, -0.2]
+    output.W[:] = [[1.5], [-2.0]]
+    output.b[:] = [-0.5]
+    return [hidden, output]
+
+
+def test_forward_values_are_each_layers_z_and_a():
+    layers = _net_221()
+    values = plots.forward_values(layers, [1.0, 0.5])
+    z1 = np.array([1.0, 0.5]) @ layers[0].W + layers[0].b
+    assert np.allclose(values[0][0], z1) and np.allclose(values[0][1], np.maximum(z1, 0))
+    z2 = np.maximum(z1, 0) @ layers[1].W + layers[1].b
+    assert np.allclose(values[1][0], z2) and np.allclose(values[1][1], 1 / (1 + np.exp(-z2)))
+
+
+def test_forward_pass_diagram_writes_inputs_z_and_a_of_every_unit():
+    fig = plots.plot_forward_pass(_net_221(), [1.0, 0.5], input_names=["$x_1$", "$x_2$"])
+    png_bytes(fig)
+    ax = fig.axes[0]
+    assert texts_by_gid(ax, "x:") == {"x:0": "1.00", "x:1": "0.50"}
+    assert texts_by_gid(ax, "z:") == {"z:0:0": "z=1.00", "z:0:1": "z=-1.00", "z:1:0": "z=1.00"}
+    assert texts_by_gid(ax, "a:") == {"a:0:0": "a=1.00", "a:0:1": "a=0.00", "a:1:0": "ŷ=0.731"}
+    assert texts_by_gid(ax, "weight:")["weight:0:0:1"] == "-1.00"
+    shown = {t.get_text() for t in ax.texts}
+    assert {"hidden (relu)", "output (sigmoid)", "$x_1$"} <= shown
+
+
+@pytest.mark.parametrize(
+    ("layers", "x", "message"),
+    [
+        ("net", [1.0, 0.5], "layers_or_model must be"),
+        ([np.eye(2)], [1.0, 0.5], "layer 0 must be a dlcore Dense layer"),
+        (_net_221(), [1.0], "x must have 2 values for layer 0"),
+    ],
+)
+def test_forward_pass_rejects_bad_input(layers, x, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        plots.forward_values(layers, x)

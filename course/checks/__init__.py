@@ -2,8 +2,9 @@
 
 Each check passes quietly with one success line, or raises ``CheckFailed`` (an
 AssertionError that IPython shows as its message alone, without a traceback) whose hint
-names the first wrong case and what was expected. ``from course.checks import check_weighted_sum``
-works for every lesson's checks; each lesson's live in ``course/checks/lessonNN.py``.
+names the first wrong case and what was expected. ``from course.checks import
+check_weighted_sum`` works for every lesson's checks; each lesson's live in
+``course/checks/lessonNN.py``.
 """
 
 from course.checks.lesson01 import (
@@ -18,16 +19,24 @@ from course.checks.lesson03 import (
     check_perceptron_update,
     check_weighted_sum,
 )
+from course.checks.lesson05 import (
+    check_cross_entropy,
+    check_layer_shape_prediction,
+    check_softmax,
+)
 
 __all__ = [
-    "check_gap_prediction",
+    "check_cross_entropy",
     "check_doubling_prediction",
+    "check_gap_prediction",
     "check_gflops",
     "check_inertia_prediction",
+    "check_layer_shape_prediction",
     "check_nearest_centroid",
     "check_perceptron_update",
     "check_plateau_size",
     "check_predict_next_month",
+    "check_softmax",
     "check_suggest_family",
     "check_weighted_sum",
 ]
