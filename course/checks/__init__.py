@@ -12,9 +12,18 @@ from course.checks.lesson01 import (
 )
 from course.checks.lesson02 import check_gflops, check_matmul_time_estimate, check_plateau_size
 from course.checks.lesson03 import check_perceptron_update, check_step, check_weighted_sum
+from course.checks.lesson06 import (
+    check_bce_loss,
+    check_hidden_activations,
+    check_hidden_weight_gradients,
+    check_zero_gradient_prediction,
+)
 
 __all__ = [
+    "check_bce_loss",
     "check_gflops",
+    "check_hidden_activations",
+    "check_hidden_weight_gradients",
     "check_matmul_time_estimate",
     "check_nearest_centroid",
     "check_perceptron_update",
@@ -23,4 +32,5 @@ __all__ = [
     "check_step",
     "check_suggest_family",
     "check_weighted_sum",
+    "check_zero_gradient_prediction",
 ]
