@@ -30,6 +30,7 @@ __all__ = [
     "plot_decision_boundary",
     "plot_loss_curves",
     "plot_network",
+    "plot_network_values",
 ]
 
 #: at most this many units per layer in a network diagram (beyond, the weights are unreadable)
@@ -963,4 +964,70 @@ def plot_forward_pass(
                 bbox=box,
             )
     ax.set_ylim(-top - 0.2, top + 0.4)
+    return fig
+
+
+# ---------------------------------------------------------------- lesson 06
+
+
+def _forward_values(
+    pairs: list[tuple[np.ndarray, np.ndarray | None]], acts: list[Any], x: Any
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The values of every layer for one example: ``[x], [(z, a) per later layer]``."""
+    a = np.asarray(x, dtype=float)
+    n_in = pairs[0][0].shape[0]
+    if a.shape != (n_in,) or not np.all(np.isfinite(a)):
+        raise ValueError(f"x must be {n_in} finite numbers, one per input; got {x!r}")
+    values = []
+    for (W, b), act in zip(pairs, acts, strict=True):
+        z = a @ W + (0.0 if b is None else b)
+        a = np.asarray(act.forward(z[None, :]), dtype=float)[0]
+        values.append((z, a))
+    return values
+
+
+def plot_network_values(
+    model: Any,
+    x: Any,
+    ax: Axes | None = None,
+    title: str | None = None,
+    input_names: Sequence[str] | None = None,
+    output_names: Sequence[str] | None = None,
+) -> Figure:
+    r""":func:`plot_network` for one example ``x``, every unit's value written above it.
+
+    Each input shows :math:`x_i`; each later unit shows its weighted sum
+    :math:`z_j = \sum_i a_i W_{ij} + b_j` and its activation :math:`a_j = f(z_j)`, computed
+    from the layers' ``W``, ``b`` and ``activation``: the diagram carries one forward pass.
+    """
+    layers = getattr(model, "layers", model)
+    pairs = _weight_matrices(layers)
+    acts = [getattr(layer, "activation", None) for layer in layers]
+    if any(act is None or not hasattr(act, "forward") for act in acts):
+        raise TypeError(
+            "plot_network_values needs layers with an activation (dlcore Dense layers or a "
+            "Sequential of them), not bare weight matrices"
+        )
+    values = _forward_values(pairs, acts, x)
+    fig = plot_network(layers, ax, title, input_names, output_names)
+    ax = fig.axes[-1] if ax is None else ax
+    sizes = [pairs[0][0].shape[0]] + [W.shape[1] for W, _ in pairs]
+    pos = _node_positions(sizes)
+    texts = [[f"{v:.3f}" for v in np.asarray(x, dtype=float)]]
+    texts += [[f"z={zj:.3f}\na={aj:.3f}" for zj, aj in zip(z, a, strict=True)] for z, a in values]
+    for layer, (points, labels) in enumerate(zip(pos, texts, strict=True)):
+        for j, ((px, py), label) in enumerate(zip(points, labels, strict=True)):
+            ax.text(
+                px,
+                py + 0.24,
+                label,
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                linespacing=1.1,
+                gid=f"value:{layer}:{j}",
+                zorder=6,
+            )
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.35)
     return fig

@@ -12,6 +12,7 @@ import pytest
 from test_checks_lesson01_02 import CHECKS as LESSON01_02
 from test_checks_lesson03 import CHECKS as LESSON03
 from test_checks_lesson05 import CHECKS as LESSON05
+from test_checks_lesson06 import CHECKS as LESSON06
 
 from course.checks import check_weighted_sum
 from course.checks._core import CheckFailed
@@ -21,7 +22,7 @@ def stub(*args):
     raise NotImplementedError()
 
 
-CHECKS = LESSON01_02 + LESSON03 + LESSON05
+CHECKS = LESSON01_02 + LESSON03 + LESSON05 + LESSON06
 IDS = [check.__name__ for check, *_ in CHECKS]
 
 

@@ -637,3 +637,66 @@ def test_forward_pass_diagram_writes_inputs_z_and_a_of_every_unit():
 def test_forward_pass_rejects_bad_input(layers, x, message):
     with pytest.raises((TypeError, ValueError), match=message):
         plots.forward_values(layers, x)
+
+
+# ---------------------------------------------------------------- lesson 06: plot_network_values
+
+
+def worked_network():
+    """The 2-2-1 network of lesson 06: one hidden unit on (z > 0), one off (z < 0)."""
+    model = dl.Sequential([dl.Dense(2, 2, activation="relu"), dl.Dense(2, 1, activation="sigmoid")])
+    model.layers[0].W[:] = [[0.4, -0.6], [0.3, 0.2]]
+    model.layers[0].b[:] = [0.1, -0.06]
+    model.layers[1].W[:] = [[0.7], [-0.5]]
+    model.layers[1].b[:] = [-0.2]
+    return model
+
+
+def test_network_values_writes_each_units_sum_and_activation_above_it():
+    model = worked_network()
+    fig = plots.plot_network_values(model, [0.5, 0.8], output_names=["O"])
+    png_bytes(fig)
+    ax = fig.axes[0]
+    values = texts_by_gid(ax, "value:")
+    z_out = 0.7 * 0.54 - 0.2
+    assert values == {
+        "value:0:0": "0.500",
+        "value:0:1": "0.800",
+        "value:1:0": "z=0.540\na=0.540",
+        "value:1:1": "z=-0.200\na=0.000",  # ReLU of a negative sum
+        "value:2:0": f"z={z_out:.3f}\na={1 / (1 + np.exp(-z_out)):.3f}",
+    }
+    assert values["value:2:0"] == "z=0.178\na=0.544"
+    # the weights and biases of plot_network are still there
+    assert texts_by_gid(ax, "weight:")["weight:0:0:1"] == "-0.60"
+    assert texts_by_gid(ax, "bias:")["bias:0:1"] == "b=-0.06"
+    # each value sits just above its unit, inside the axes
+    hidden_off = next(t for t in ax.texts if t.get_gid() == "value:1:1")
+    x, y = hidden_off.get_position()
+    assert x == 1.0 and -0.5 < y < 0.0
+    assert ax.get_ylim()[1] > 0.5 + 0.24
+
+
+def test_network_values_draws_on_a_given_ax_and_matches_the_model():
+    model = dl.MLP([3, 4, 2], hidden="tanh", output="softmax", seed=0)
+    x = np.array([0.2, -1.0, 0.5])
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plots.plot_network_values(model, x, ax=right) is fig
+    assert not left.texts
+    out = model.forward(x[None, :])[0]
+    values = texts_by_gid(right, "value:")
+    assert values["value:2:0"].endswith(f"a={out[0]:.3f}")
+    assert values["value:2:1"].endswith(f"a={out[1]:.3f}")
+
+
+@pytest.mark.parametrize(
+    ("model", "x", "error", "message"),
+    [
+        ([W1, W2], [0.5, 0.8], TypeError, "needs layers with an activation"),
+        (None, [0.5], ValueError, r"x must be 2 finite numbers.*got \[0\.5\]"),
+        (None, [0.5, np.nan], ValueError, "x must be 2 finite numbers"),
+    ],
+)
+def test_network_values_rejects_bare_matrices_and_a_bad_example(model, x, error, message):
+    with pytest.raises(error, match=message):
+        plots.plot_network_values(worked_network() if model is None else model, x)

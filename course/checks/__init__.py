@@ -24,12 +24,21 @@ from course.checks.lesson05 import (
     check_layer_shape_prediction,
     check_softmax,
 )
+from course.checks.lesson06 import (
+    check_bce_loss,
+    check_hidden_activations,
+    check_hidden_weight_gradients,
+    check_zero_gradient_prediction,
+)
 
 __all__ = [
+    "check_bce_loss",
     "check_cross_entropy",
     "check_doubling_prediction",
     "check_gap_prediction",
     "check_gflops",
+    "check_hidden_activations",
+    "check_hidden_weight_gradients",
     "check_inertia_prediction",
     "check_layer_shape_prediction",
     "check_nearest_centroid",
@@ -39,4 +48,5 @@ __all__ = [
     "check_softmax",
     "check_suggest_family",
     "check_weighted_sum",
+    "check_zero_gradient_prediction",
 ]
