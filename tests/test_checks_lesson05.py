@@ -142,7 +142,7 @@ def test_shape_prediction_explains_why_each_wrong_choice_is_wrong(letter):
 
 @pytest.mark.parametrize("answer", ["(5, 16)", 1, "", None])
 def test_shape_prediction_asks_for_a_letter(answer):
-    with pytest.raises(AssertionError, match="single letter"):
+    with pytest.raises(AssertionError, match="expected one of the letters"):
         check_layer_shape_prediction(answer)
 
 

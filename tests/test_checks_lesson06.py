@@ -175,13 +175,13 @@ def test_the_prediction_accepts_the_letter_in_any_spelling(spelling, capsys):
 )
 def test_each_wrong_prediction_is_told_why_it_is_wrong(choice, why):
     assert choice in ZERO_GRADIENT_CHOICES
-    with pytest.raises(AssertionError, match=rf"(?s)got {choice} .*Hint: .*{why}"):
+    with pytest.raises(AssertionError, match=rf"(?s)got {choice}: .*Hint: .*{why}"):
         check_zero_gradient_prediction(choice)
 
 
 @pytest.mark.parametrize("answer", ["E", 2, None, ""])
 def test_a_prediction_that_is_no_choice_lists_the_letters(answer):
-    with pytest.raises(AssertionError, match="expected one of the letters A, B, C, D"):
+    with pytest.raises(AssertionError, match="expected one of the letters 'A', 'B', 'C', 'D'"):
         check_zero_gradient_prediction(answer)
 
 

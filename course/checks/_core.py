@@ -9,7 +9,7 @@ code are shown under the message.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +80,45 @@ def as_float(value: object, case: str) -> float:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise CheckFailed(f"{case}: expected a number, got {value!r}") from exc
+
+
+def choice_letter(answer: object, letters: Collection[str]) -> str | None:
+    """The letter a multiple-choice answer names ("B", "b", " (b) ", "B) because ..."), or None."""
+    if not isinstance(answer, str):
+        return None
+    text = answer.strip().lstrip("(").strip().upper()
+    if text[:1] in letters and (len(text) == 1 or not text[1].isalpha()):
+        return text[0]
+    return None
+
+
+def check_choice(
+    prediction: object,
+    *,
+    case: str,
+    answer: str,
+    reasons: Mapping[str, str],
+    hint: str | Mapping[str, str],
+    success: str | None = None,
+    read: Callable[[object], str | None] | None = None,
+) -> None:
+    """Judge a predict-then-run answer: a letter, or a function that returns one.
+
+    ``reasons`` says, for every letter, what that choice means or why it is wrong; ``hint``
+    (one text, or one per letter) points a wrong answer to the idea. ``read`` turns the
+    learner's value into a letter (default: :func:`choice_letter`).
+    """
+    got = call(prediction, case=case) if callable(prediction) else prediction
+    letter = (read or (lambda value: choice_letter(value, reasons)))(got)
+    if letter is None:
+        options = ", ".join(f"'{key}'" for key in reasons)
+        raise CheckFailed(
+            f"{case}: expected one of the letters {options}, got {got!r}\n"
+            'Hint: answer with the letter of your choice, as a string, for example "A"'
+        )
+    if letter != answer:
+        why = hint[letter] if isinstance(hint, Mapping) else hint
+        raise CheckFailed(
+            f"{case}: expected a different choice, got {letter}: {reasons[letter]}\nHint: {why}"
+        )
+    passed(success or f"{answer}: {reasons[answer]}")

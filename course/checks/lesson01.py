@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course.checks._core import CheckFailed, as_float, call, expect_close, passed
+from course.checks._core import CheckFailed, as_float, call, check_choice, expect_close, passed
 
 __all__ = [
     "check_inertia_prediction",
@@ -140,22 +140,15 @@ INERTIA_CHOICES: dict[str, str] = {
 
 
 def check_inertia_prediction(prediction: str | Callable[[], str]) -> None:
-    """Check the exercise-4 prediction: the inertia of k-means with k = number of customers.
+    """Check the exercise-1 prediction: the inertia of k-means with k = number of customers.
 
     ``prediction`` is a letter ``"A"``..``"D"`` (any case), or a function returning one.
     """
-    case = "inertia with one group per customer"
-    got = call(prediction, case=case) if callable(prediction) else prediction
-    letter = got.strip().upper().rstrip(")") if isinstance(got, str) else got
-    if letter not in INERTIA_CHOICES:
-        raise CheckFailed(
-            f"{case}: expected one of the letters {sorted(INERTIA_CHOICES)}, got {got!r}\n"
-            'Hint: answer with a single letter, as a string, for example "A"'
-        )
-    if letter != "B":
-        raise CheckFailed(
-            f"{case}: expected a different choice, got {letter!r}: {INERTIA_CHOICES[letter]}.\n"
-            "Hint: write J = sum_i ||x_i - c_a(i)||^2 for the case where every customer has "
-            "a centre of its own, then run the cell below to see it."
-        )
-    passed(f"B: {INERTIA_CHOICES['B']}")
+    check_choice(
+        prediction,
+        case="inertia with one group per customer",
+        answer="B",
+        reasons=INERTIA_CHOICES,
+        hint="write J = sum_i ||x_i - c_a(i)||^2 for the case where every customer has a "
+        "centre of its own, then run the cell below to see it.",
+    )

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from course.checks._core import CheckFailed, as_float, call, expect_close, passed
+from course.checks._core import as_float, call, check_choice, expect_close, passed
 
 __all__ = ["check_doubling_prediction", "check_gflops", "check_plateau_size"]
 
@@ -78,21 +78,14 @@ def check_doubling_prediction(fn: Callable[[], object]) -> None:
     factor itself (``8``, ``8.0``, ``"8x"``, ``"eight times"``); each wrong choice gets its
     own explanation.
     """
-    case = "predict_doubling()"
-    answer = call(fn, case=case)
-    letter = _choice(answer)
-    if letter == "C":
-        passed("8 times: n * n entries, each a sum of n products, so the work is 2 n**3")
-        return
-    if letter is None:
-        raise CheckFailed(
-            f"{case}: expected one of the letters 'A', 'B', 'C', 'D' (or the factor), got "
-            f'{answer!r}\nHint: return your choice as a string, for example "A"'
-        )
-    factor, why = DOUBLING_CHOICES[letter]
-    raise CheckFailed(
-        f"{case}: expected the factor by which the time grows, got {answer!r} "
-        f"({factor} times)\nHint: {why}"
+    check_choice(
+        fn,
+        case="predict_doubling()",
+        answer="C",
+        reasons={letter: f"{factor} times" for letter, (factor, _) in DOUBLING_CHOICES.items()},
+        hint={letter: why for letter, (_, why) in DOUBLING_CHOICES.items()},
+        success="8 times: n * n entries, each a sum of n products, so the work is 2 n**3",
+        read=_choice,
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course.checks._core import CheckFailed, call, expect_close, passed
+from course.checks._core import CheckFailed, call, check_choice, expect_close, passed
 
 
 def _call(fn: Callable[..., Any], *args: Any, case: str, hint: str) -> Any:
@@ -142,18 +142,14 @@ _GAP_REASONS = {
 
 
 def check_gap_prediction(prediction: Any) -> None:
-    """Check the answer to: what happens to the loan perceptron without the 40-point gap?"""
-    case = f"prediction = {prediction!r}"
-    choice = str(prediction).strip().strip("()").strip().upper() if prediction else ""
-    if choice not in _GAP_REASONS:
-        raise CheckFailed(
-            f"{case}: expected one of the letters 'A', 'B', 'C', 'D', got {prediction!r}\n"
-            'Hint: set prediction to the letter of your choice, e.g. prediction = "A"'
-        )
-    if choice != "B":
-        raise CheckFailed(
-            f"{case}: expected a different choice, got {choice}\n"
-            f"Hint: {choice} is not what happens: {_GAP_REASONS[choice]}. Think about what the "
-            "convergence theorem needs, and what the gap changes."
-        )
-    passed(f"B: {_GAP_REASONS['B']}")
+    """Check the answer to: what happens to the loan perceptron without the 40-point gap?
+
+    ``prediction`` is a letter ``"A"``..``"D"`` (any case), or a function returning one.
+    """
+    check_choice(
+        prediction,
+        case="my_prediction()",
+        answer="B",
+        reasons=_GAP_REASONS,
+        hint="think about what the convergence theorem needs, and what the gap changes.",
+    )

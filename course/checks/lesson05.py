@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from course.checks._core import CheckFailed, as_float, call, expect_close, passed
+from course.checks._core import CheckFailed, as_float, call, check_choice, expect_close, passed
 
 __all__ = ["check_cross_entropy", "check_layer_shape_prediction", "check_softmax"]
 
@@ -111,18 +111,11 @@ SHAPE_CHOICES: dict[str, str] = {
 def check_layer_shape_prediction(prediction: str | Callable[[], str]) -> None:
     """Check the prediction of the shape of the second hidden layer's output ``a2`` for a
     batch of 5 examples through dlcore's 64-32-16-10 network: ``"A"`` .. ``"D"``."""
-    case = "shape of a2 for a batch of 5 through 64-32-16-10"
-    got = call(prediction, case=case) if callable(prediction) else prediction
-    letter = got.strip().upper().strip("()") if isinstance(got, str) else got
-    if letter not in SHAPE_CHOICES:
-        raise CheckFailed(
-            f"{case}: expected one of the letters {sorted(SHAPE_CHOICES)}, got {got!r}\n"
-            'Hint: answer with a single letter, as a string, for example "A"'
-        )
-    if letter != "A":
-        raise CheckFailed(
-            f"{case}: expected a different choice, got {letter!r}: {SHAPE_CHOICES[letter]}.\n"
-            "Hint: in dlcore a layer turns an (examples, n_in) array into an (examples, n_out) "
-            "one; follow the batch through the layers, then run the cell below."
-        )
-    passed(f"A: {SHAPE_CHOICES['A']}")
+    check_choice(
+        prediction,
+        case="shape of a2 for a batch of 5 through 64-32-16-10",
+        answer="A",
+        reasons=SHAPE_CHOICES,
+        hint="in dlcore a layer turns an (examples, n_in) array into an (examples, n_out) "
+        "one; follow the batch through the layers, then run the cell below.",
+    )

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 import dlcore as dl
-from course.checks._core import CheckFailed, as_float, call, expect_close, passed
+from course.checks._core import as_float, call, check_choice, expect_close, passed
 
 __all__ = [
     "check_bce_loss",
@@ -161,22 +161,14 @@ _ZERO_GRADIENT_WHY = {
 def check_zero_gradient_prediction(answer: Any) -> None:
     """Check the predicted choice (a letter, or a function returning it) among
     :data:`ZERO_GRADIENT_CHOICES`, and say why a wrong choice is wrong."""
-    case = "my_prediction()"
-    got = call(answer, case=case) if callable(answer) else answer
-    letter = got.strip().strip(".)").upper() if isinstance(got, str) else got
-    if letter not in ZERO_GRADIENT_CHOICES:
-        raise CheckFailed(
-            f"{case}: expected one of the letters {', '.join(ZERO_GRADIENT_CHOICES)}, "
-            f'got {got!r}\nHint: return the letter as a string, e.g. "A"'
-        )
-    if letter != _ZERO_GRADIENT_ANSWER:
-        raise CheckFailed(
-            f"{case}: expected the right choice, got {letter} "
-            f"({ZERO_GRADIENT_CHOICES[letter]})\nHint: {_ZERO_GRADIENT_WHY[letter]}"
-        )
-    passed(
-        "B: H2 is off (z_H2 < 0), so H2 = 0 zeroes dL/dW32 and ReLU'(z_H2) = 0 zeroes the "
-        "gradients of W12, W22 and b2"
+    check_choice(
+        answer,
+        case="my_prediction()",
+        answer=_ZERO_GRADIENT_ANSWER,
+        reasons=ZERO_GRADIENT_CHOICES,
+        hint=_ZERO_GRADIENT_WHY,
+        success="B: H2 is off (z_H2 < 0), so H2 = 0 zeroes dL/dW32 and ReLU'(z_H2) = 0 zeroes "
+        "the gradients of W12, W22 and b2",
     )
 
 
