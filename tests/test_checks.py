@@ -7,13 +7,14 @@ beside each lesson's own check tests.
 import pytest
 from test_checks_lesson01_02 import CHECKS as LESSON01_02
 from test_checks_lesson03 import CHECKS as LESSON03
+from test_checks_lesson04 import CHECKS as LESSON04
 
 
 def stub(*args):
     raise NotImplementedError()
 
 
-CHECKS = LESSON01_02 + LESSON03
+CHECKS = LESSON01_02 + LESSON03 + LESSON04
 IDS = [check.__name__ for check, *_ in CHECKS]
 
 

@@ -12,9 +12,16 @@ from course.checks.lesson01 import (
 )
 from course.checks.lesson02 import check_gflops, check_matmul_time_estimate, check_plateau_size
 from course.checks.lesson03 import check_perceptron_update, check_step, check_weighted_sum
+from course.checks.lesson04 import (
+    check_best_line_prediction,
+    check_majority_baseline,
+    check_xor_weights,
+)
 
 __all__ = [
+    "check_best_line_prediction",
     "check_gflops",
+    "check_majority_baseline",
     "check_matmul_time_estimate",
     "check_nearest_centroid",
     "check_perceptron_update",
@@ -23,4 +30,5 @@ __all__ = [
     "check_step",
     "check_suggest_family",
     "check_weighted_sum",
+    "check_xor_weights",
 ]
