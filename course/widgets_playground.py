@@ -174,7 +174,7 @@ class Playground(W.VBox):
             ]
         )
         self.history = None
-        self.reset()
+        self.reset(draw=not train)
         if train:
             self.train()
 
@@ -348,8 +348,9 @@ class Playground(W.VBox):
         own_y = np.array([p[2] for p in self.points], dtype=float)
         return np.vstack([X[:half], own]), np.concatenate([y[:half], own_y]), X[half:], y[half:]
 
-    def reset(self) -> None:
-        """A new untrained network (initial weights from the seed) for the current controls."""
+    def reset(self, draw: bool = True) -> None:
+        """A new untrained network (initial weights from the seed) for the current controls;
+        ``draw=False`` skips the picture (when training follows at once)."""
         v = self.values
         self.model = MLP(
             [2, *v["hidden"], 1], hidden=v["activation"], init="xavier", seed=self.seed
@@ -360,7 +361,8 @@ class Playground(W.VBox):
         self.loss: list[float] = []
         self.test_loss: list[float] = []
         self.train_seconds = 0.0
-        self._redraw()
+        if draw:
+            self._redraw()
 
     def train(self) -> None:
         """Train for ``epochs`` more epochs (full batch) and redraw; errors become a message."""
@@ -371,6 +373,7 @@ class Playground(W.VBox):
             return
         X, y, X_test, y_test = self.data()
         if len(np.unique(y)) < 2:
+            self._redraw()
             self._say("add at least one point of each class (0 and 1) to train", error=True)
             return
         self.optimizer.lr = v["learning_rate"]
