@@ -142,11 +142,11 @@ LESSONS: tuple[Lesson, ...] = (
             "Weigh the pros and cons of feedforward networks",
         ),
         (
-            NotesRange(205, 223, "Why a linear classifier"),
-            NotesRange(236, 245, "The multi-layer perceptron"),
-            NotesRange(246, 265, "The feedforward network"),
-            NotesRange(266, 287, "Pros and cons"),
-            NotesRange(288, 301, "Spam"),
+            NotesRange(205, 223, "1. Why a linear classifier"),
+            NotesRange(236, 245, "3. The multi-layer perceptron"),
+            NotesRange(246, 265, "5. The feedforward network"),
+            NotesRange(266, 287, "7. Pros and cons"),
+            NotesRange(288, 301, "8. Spam"),
         ),
     ),
     Lesson(

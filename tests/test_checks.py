@@ -11,6 +11,7 @@ import nbformat
 import pytest
 from test_checks_lesson01_02 import CHECKS as LESSON01_02
 from test_checks_lesson03 import CHECKS as LESSON03
+from test_checks_lesson04 import CHECKS as LESSON04
 from test_checks_lesson05 import CHECKS as LESSON05
 from test_checks_lesson06 import CHECKS as LESSON06
 
@@ -22,7 +23,7 @@ def stub(*args):
     raise NotImplementedError()
 
 
-CHECKS = LESSON01_02 + LESSON03 + LESSON05 + LESSON06
+CHECKS = LESSON01_02 + LESSON03 + LESSON04 + LESSON05 + LESSON06
 IDS = [check.__name__ for check, *_ in CHECKS]
 
 

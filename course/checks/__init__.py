@@ -19,6 +19,11 @@ from course.checks.lesson03 import (
     check_perceptron_update,
     check_weighted_sum,
 )
+from course.checks.lesson04 import (
+    check_best_line_prediction,
+    check_majority_baseline,
+    check_xor_weights,
+)
 from course.checks.lesson05 import (
     check_cross_entropy,
     check_layer_shape_prediction,
@@ -33,6 +38,7 @@ from course.checks.lesson06 import (
 
 __all__ = [
     "check_bce_loss",
+    "check_best_line_prediction",
     "check_cross_entropy",
     "check_doubling_prediction",
     "check_gap_prediction",
@@ -41,6 +47,7 @@ __all__ = [
     "check_hidden_weight_gradients",
     "check_inertia_prediction",
     "check_layer_shape_prediction",
+    "check_majority_baseline",
     "check_nearest_centroid",
     "check_perceptron_update",
     "check_plateau_size",
@@ -48,5 +55,6 @@ __all__ = [
     "check_softmax",
     "check_suggest_family",
     "check_weighted_sum",
+    "check_xor_weights",
     "check_zero_gradient_prediction",
 ]
