@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import dlcore as dl  # noqa: E402
-from course.widgets_playground import (  # noqa: E402
+from course.widgets.playground import (  # noqa: E402
     ACTIVATIONS,
     CONTROLS,
     DATASETS,

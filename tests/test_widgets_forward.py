@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import dlcore as dl  # noqa: E402
-from course import widgets_forward  # noqa: E402
+from course.widgets import forward as widgets_forward  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

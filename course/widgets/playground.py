@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 
 from course.palette import CLASS_COLORS, CLASS_MARKERS, OKABE_ITO
 from course.plots import plot_loss_curves, shade_regions
-from course.widgets import caption_html, figure_png
+from course.widgets.base import caption_html, figure_png
 from dlcore import MLP, Adam, datasets
 
 __all__ = ["CONTROLS", "DATASETS", "Playground", "playground"]

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 import dlcore as dl
 from course.plots import MAX_UNITS, forward_values, plot_forward_pass
-from course.widgets import caption_html, figure_png
+from course.widgets.base import caption_html, figure_png
 from dlcore.validation import check_positive
 
 __all__ = ["DEFAULT_WEIGHTS", "ForwardExplorer", "default_network", "forward_explorer"]

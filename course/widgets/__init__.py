@@ -1,0 +1,32 @@
+"""Interactive explorers: each function returns an ipywidgets object to display.
+
+One module per explorer, on a shared base (figures drawn off-screen into an ``Image``, with a
+text caption):
+
+- :mod:`course.widgets.base`: ``interactive_view``, ``figure_png``, ``caption_html``;
+- :mod:`course.widgets.stepper`: the perceptron stepper (lesson 03);
+- :mod:`course.widgets.activations`: the activation explorer;
+- :mod:`course.widgets.playground`: the playground (lesson 04);
+- :mod:`course.widgets.forward`: the forward-pass explorer (lesson 05).
+"""
+
+from course.widgets.activations import ActivationExplorer, activation_explorer
+from course.widgets.base import InteractiveView, caption_html, figure_png, interactive_view
+from course.widgets.forward import ForwardExplorer, forward_explorer
+from course.widgets.playground import Playground, playground
+from course.widgets.stepper import PerceptronStepper, perceptron_stepper
+
+__all__ = [
+    "ActivationExplorer",
+    "ForwardExplorer",
+    "InteractiveView",
+    "PerceptronStepper",
+    "Playground",
+    "activation_explorer",
+    "caption_html",
+    "figure_png",
+    "forward_explorer",
+    "interactive_view",
+    "perceptron_stepper",
+    "playground",
+]

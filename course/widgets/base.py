@@ -1,0 +1,109 @@
+"""What every explorer shares: figures drawn off-screen into an ipywidgets ``Image``.
+
+Figures are drawn on matplotlib's Agg canvas (no pyplot) and shown as PNG bytes, so the
+widgets work the same in JupyterLab, in a static book page (the last image is saved with the
+widget state) and in headless tests.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+#: the resolution of a picture on screen; widget images are drawn at twice it (sharp on HiDPI)
+SCREEN_DPI = 80
+#: displayed width (pixels) of the stepper's 4.6-inch picture, drawn at 2 * SCREEN_DPI
+IMAGE_WIDTH = "368"
+
+
+def _new_figure(figsize: tuple[float, float]) -> Figure:
+    """A figure outside pyplot (nothing to close, nothing shown by the notebook backend)."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 80) -> bytes:
+    """The figure rendered as PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def caption_html(text: str) -> str:
+    """A picture's caption, in words: what it shows, for every reader and screen reader.
+
+    (A caption rather than an ``Image`` tooltip: the static book's widget manager cannot
+    render an ``Image`` view that has a tooltip.)
+    """
+    return f'<div style="font-size: 90%; font-style: italic">Picture: {html.escape(text)}</div>'
+
+
+# ---------------------------------------------------------------- interactive view
+
+
+class InteractiveView(W.VBox):
+    """Controls and the view they drive, like ``ipywidgets.interactive``.
+
+    ``fn(**values)`` returns a matplotlib Figure, drawn into ``image``, or a string, shown in
+    ``text``. Nothing goes through an ``Output`` widget, whose capture of displayed output
+    can stall a headless run (papermill, nbval, the book build) until the cell times out.
+    ``alt`` is the picture's text alternative; by default the figure's axes titles.
+    """
+
+    def __init__(
+        self, fn: Callable[..., Figure | str], controls: dict[str, W.ValueWidget], alt: str = ""
+    ) -> None:
+        self.fn, self.controls, self.alt = fn, controls, alt
+        self.image = W.Image(format="png")
+        self.caption = W.HTML()
+        self.text = W.HTML()
+        for control in controls.values():
+            control.observe(lambda _: self.update(), names="value")
+        super().__init__([W.HBox(list(controls.values())), self.image, self.caption, self.text])
+        self.update()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, by argument name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self) -> None:
+        """Call ``fn`` with the controls' values and show what it returns."""
+        result = self.fn(**self.values)
+        if isinstance(result, Figure):
+            self.image.value = figure_png(result)
+            titles = "; ".join(ax.get_title() for ax in result.axes if ax.get_title())
+            self.caption.value = caption_html(self.alt or titles)
+            plt.close(result)  # shown once, in the widget, not again by the notebook backend
+            self.image.layout.display = self.caption.layout.display = None
+            self.text.layout.display = "none"
+        else:
+            self.text.value = f"<pre>{html.escape(str(result))}</pre>"
+            self.image.layout.display = self.caption.layout.display = "none"
+            self.text.layout.display = None
+
+
+def interactive_view(
+    fn: Callable[..., Figure | str], *, alt: str = "", **controls: W.ValueWidget
+) -> InteractiveView:
+    """Controls (``name=widget``) driving ``fn(**values)``, which returns a Figure or text."""
+    if not controls:
+        raise ValueError("interactive_view needs at least one control, e.g. k=IntSlider(...)")
+    for name, control in controls.items():
+        if not isinstance(control, W.ValueWidget):
+            raise TypeError(
+                f"control {name!r} must be an ipywidgets value widget (a slider, a dropdown...); "
+                f"got {type(control).__name__}"
+            )
+    return InteractiveView(fn, controls, alt=alt)
+
+
+# ---------------------------------------------------------------- perceptron stepper
