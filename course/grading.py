@@ -29,15 +29,15 @@ from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Any
-
-import nbformat
-import psutil
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any
 
 from course.editions import is_test_cell, nbgrader_meta, read_notebook
 from course.errors import CourseError
+from course.kernel import kernel_config
 from course.release import compute_checksum, read_manifest, release_notebook, resolve_source
+
+if TYPE_CHECKING:  # nbformat loads when grading starts: ``course --help`` stays quick
+    import nbformat
 
 #: the longest piece of an error message kept in the reason column
 _REASON_CHARS = 100
@@ -229,6 +229,7 @@ def grade_notebook(
         return _finish(
             Result(student, zero, "missing", [f"no {lesson.source.name}"]), lesson, feedback
         )
+    import nbformat
     from nbclient import NotebookClient  # imported here: only workers execute notebooks
 
     source = read_notebook(lesson.source)
@@ -249,6 +250,7 @@ def grade_notebook(
             kernel_name=graded.metadata.get("kernelspec", {}).get("name", "python3"),
             resources={"metadata": {"path": tmp}},
             log=_quiet_log(),
+            config=kernel_config(),
         )
         status = "graded"
         try:
@@ -290,6 +292,8 @@ def grade(
     if feedback is not None:
         feedback.mkdir(parents=True, exist_ok=True)
     tasks = [(student, path, lesson, cell_timeout, feedback) for student, path in found.items()]
+    from tqdm import tqdm
+
     tqdm.monitor_interval = 0  # no monitor thread: the workers are forked from this process
     with tqdm(
         total=len(tasks), desc=f"grading {lesson.source.stem}", unit="nb", disable=not progress
@@ -325,6 +329,8 @@ def feedback_notebook(
     result: Result, lesson: Lesson, graded: nbformat.NotebookNode | None = None
 ) -> nbformat.NotebookNode:
     """The graded notebook (or an empty one) headed by a summary of the student's scores."""
+    import nbformat
+
     rows = "\n".join(
         f"| {gid} | {result.scores[gid]:g} | {pts:g} |" for gid, pts in lesson.points.items()
     )
@@ -380,6 +386,8 @@ def _worker(result_path: str, task: tuple) -> None:
 
 def _kill_tree(pid: int) -> None:
     """Kill a worker and every process it started (its kernel)."""
+    import psutil
+
     try:
         parent = psutil.Process(pid)
         procs = [*parent.children(recursive=True), parent]

@@ -16,9 +16,7 @@ import argparse
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from course import syllabus
 from course.editions import (
@@ -30,6 +28,9 @@ from course.editions import (
     student_edition,
 )
 from course.errors import CourseError
+
+if TYPE_CHECKING:  # nbformat loads when a notebook is written: ``course --help`` stays quick
+    import nbformat
 
 #: the manifest written next to the released notebooks
 MANIFEST = "release.json"
@@ -169,6 +170,8 @@ def release(sources: list[Path], out: str | Path) -> list[Path]:
 
     ``out/release.json`` gains (or updates) one entry per notebook, keyed by file name.
     """
+    import nbformat
+
     out = Path(out)
     for source in sources:
         if out.resolve() == source.resolve().parent:

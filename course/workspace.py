@@ -16,8 +16,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import nbformat
-
 from course.editions import read_notebook, student_edition
 from course.errors import CourseError
 from course.kernel import check_kernel
@@ -58,6 +56,8 @@ def write_new(path: Path, data: bytes) -> bool:
 
 def learner_copy(lesson: Lesson, root: Path) -> bytes:
     """The learner's edition of ``lesson``, serialised as the notebook file's bytes."""
+    import nbformat
+
     text = nbformat.writes(student_edition(read_notebook(root / lesson.notebook)))
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 

@@ -101,7 +101,7 @@ def test_run_with_a_missing_kernel_is_a_clear_error(capsys, make_notebook):
 
 
 def test_run_checks_the_kernel_before_running(capsys, course_root, monkeypatch):
-    monkeypatch.setattr(kernel.KernelSpecManager, "find_kernel_specs", lambda self: {})
+    monkeypatch.setattr(kernel, "installed_kernels", lambda: {})
     code, _, err = _run(capsys, "run", "--root", course_root)
     assert code == 2
     assert "'python3' is not installed (installed kernels: none)" in err

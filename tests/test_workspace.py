@@ -114,7 +114,7 @@ def test_lab_starts_jupyterlab_in_the_workspace(capsys, course_root, tmp_path, m
 
 
 def test_lab_without_kernel_is_a_clear_error(capsys, course_root, tmp_path, monkeypatch, no_launch):
-    monkeypatch.setattr(kernel.KernelSpecManager, "find_kernel_specs", lambda self: {})
+    monkeypatch.setattr(kernel, "installed_kernels", lambda: {})
     code, _, err = _lab(capsys, tmp_path / "work", "--root", course_root)
     assert code == 2
     assert "'python3' is not installed" in err
