@@ -32,9 +32,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``course`` command; returns the process exit code."""
+    """Run the ``course`` command; returns the process exit code.
+
+    What follows the first ``--`` is kept apart as ``args.forwarded``, for the commands that
+    pass it on to another program (``course lab -- --port 8890``); the others refuse it.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    forwarded: list[str] = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, forwarded = argv[:cut], argv[cut + 1 :]
     parser = build_parser()
     args = parser.parse_args(argv)
+    if forwarded and not getattr(args, "forwards", False):
+        parser.error(f"course {args.command} takes no arguments after --: {' '.join(forwarded)}")
+    args.forwarded = forwarded
     try:
         return int(args.func(args) or 0)
     except CourseError as exc:

@@ -100,17 +100,58 @@ def test_write_new_never_replaces_an_existing_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a.ipynb"]
 
 
-def test_lab_starts_jupyterlab_in_the_workspace(capsys, course_root, tmp_path, monkeypatch):
-    calls = []
+@pytest.fixture
+def launches(monkeypatch) -> list:
+    """Record each command ``course lab`` would start (and its folder) instead of starting it."""
+    calls: list = []
     monkeypatch.setattr(
         workspace.subprocess, "call", lambda cmd, cwd: calls.append((cmd, cwd)) or 3
     )
+    return calls
+
+
+def test_lab_starts_jupyterlab_in_the_workspace(
+    capsys, course_root, tmp_path, monkeypatch, launches
+):
+    monkeypatch.setattr(workspace, "running_as_root", lambda: False)
     ws = tmp_path / "work"
-    code, _, _ = _lab(capsys, ws, "--no-browser", "--root", course_root)
+    code, out, _ = _lab(capsys, ws, "--no-browser", "--root", course_root)
     assert code == 3  # JupyterLab's own exit code
-    assert calls == [([sys.executable, "-m", "jupyterlab", "--no-browser"], ws)]
+    ((cmd, cwd),) = launches
+    assert cmd[:4] == [sys.executable, "-m", "jupyterlab", "--no-browser"]
+    assert cwd == ws
+    assert "--allow-root" not in cmd and "--allow-root" not in out
     _lab(capsys, ws, "--root", course_root)
-    assert calls[1][0] == [sys.executable, "-m", "jupyterlab"]
+    assert "--no-browser" not in launches[1][0]
+
+
+def test_lab_as_root_passes_allow_root_and_says_so_once(
+    capsys, course_root, tmp_path, monkeypatch, launches
+):
+    monkeypatch.setattr(workspace, "running_as_root", lambda: True)
+    code, out, _ = _lab(capsys, tmp_path / "work", "--root", course_root)
+    assert code == 3
+    assert launches[0][0].count("--allow-root") == 1
+    assert [line for line in out.splitlines() if "--allow-root" in line] == [
+        "running as root: passing --allow-root to JupyterLab"
+    ]
+
+
+def test_lab_forwards_what_follows_the_double_dash(capsys, course_root, tmp_path, launches):
+    ws = tmp_path / "work"
+    argv = [ws, "--root", course_root, "--", "--port", "8890", "--ip", "0.0.0.0", "--allow-root"]
+    code, _, _ = _lab(capsys, *argv)
+    ((cmd, cwd),) = launches
+    assert cwd == ws
+    assert cmd[-5:] == ["--port", "8890", "--ip", "0.0.0.0", "--allow-root"]
+    assert cmd.count("--allow-root") == 1
+
+
+def test_commands_that_forward_nothing_refuse_arguments_after_double_dash(capsys, course_root):
+    with pytest.raises(SystemExit) as exc:
+        main(["list", "--root", str(course_root), "--", "--port", "8890"])
+    assert exc.value.code == 2
+    assert "course list takes no arguments after --: --port 8890" in capsys.readouterr().err
 
 
 def test_lab_without_kernel_is_a_clear_error(capsys, course_root, tmp_path, monkeypatch, no_launch):
