@@ -230,3 +230,10 @@ def test_installed_lessons_write_into_the_current_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert syllabus.output_dir(syllabus.PACKAGED_ROOT) == tmp_path / "build"
     assert syllabus.output_dir(tmp_path / "clone") == tmp_path / "clone" / "build"
+
+
+def test_book_without_a_clone_says_it_needs_one(capsys, course_root):
+    code, _, err = _run(capsys, "book", "--root", course_root, "--no-install")
+    assert code == 2
+    assert "the book builds from a clone of the course repository" in err
+    assert not (course_root / "book").exists()
