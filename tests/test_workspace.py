@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client import BlockingKernelClient
+from lab_util import course_lab, jupyter_env
 
-from course import kernel, workspace
+from course import kernel, syllabus, workspace
 from course.cli import main
 from course.editions import has_markers, is_solution_cell
 from course.workspace import write_new
@@ -175,3 +178,27 @@ def test_root_without_notebooks_is_a_clear_error(capsys, tmp_path, no_launch):
     code, _, err = _lab(capsys, tmp_path / "work", "--dry-run", "--root", tmp_path)
     assert code == 2
     assert "has no notebooks/ directory" in err
+
+
+@pytest.mark.slow
+def test_course_lab_serves_the_workspace_on_the_forwarded_port(tmp_path, python3_kernel):
+    root = syllabus.course_root()
+    ws = tmp_path / "work"
+    env = jupyter_env(tmp_path / "jupyter")
+    course = [sys.executable, "-m", "course"]
+    with course_lab(course, ws, tmp_path, env, tmp_path / "lab.log") as lab:
+        listed = {item["name"] for item in lab.api("/api/contents")["content"]}
+        assert listed == {Path(lesson.notebook).name for lesson in syllabus.ready(root)}
+        started = lab.api("/api/kernels", "POST")
+        runtime = Path(env["JUPYTER_RUNTIME_DIR"])
+        client = BlockingKernelClient(connection_file=str(runtime / f"kernel-{started['id']}.json"))
+        client.load_connection_file()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=90)  # past the point where ipykernel would warn
+        finally:
+            client.stop_channels()
+    log = lab.log.read_text()
+    assert "without encryption" not in log
+    as_root = "running as root: passing --allow-root to JupyterLab" in log
+    assert as_root == workspace.running_as_root()
