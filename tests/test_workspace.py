@@ -194,10 +194,12 @@ def test_course_lab_serves_the_workspace_on_the_forwarded_port(tmp_path, python3
         client = BlockingKernelClient(connection_file=str(runtime / f"kernel-{started['id']}.json"))
         client.load_connection_file()
         client.start_channels()
-        try:
-            client.wait_for_ready(timeout=90)  # past the point where ipykernel would warn
+        try:  # a reply means the kernel is past the point where ipykernel would warn
+            request = client.kernel_info()
+            reply = client.get_shell_msg(timeout=90)
         finally:
             client.stop_channels()
+        assert reply["parent_header"]["msg_id"] == request
     log = lab.log.read_text()
     assert "without encryption" not in log
     as_root = "running as root: passing --allow-root to JupyterLab" in log
