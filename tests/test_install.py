@@ -41,15 +41,40 @@ def _python(*args: str, cwd: Path, python: str = sys.executable, **kw) -> str:
     return done.stdout
 
 
+def _copy_packaged(dest: Path) -> Path:
+    """A copy of the files the sdist is made of, in ``dest``."""
+    dest.mkdir()
+    for name in PACKAGED:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, dest / name, ignore=_JUNK)
+        else:
+            shutil.copy2(ROOT / name, dest / name)
+    return dest
+
+
+def _make_venv(path: Path) -> Path:
+    """A fresh venv at ``path`` that sees this environment's packages but not its course.
+
+    A path in a .pth file is only appended to ``sys.path`` (the .pth files in it are not
+    run), so this environment's editable install of the course is not loaded.
+    """
+    _python("-m", "venv", "--system-site-packages", str(path), cwd=path.parent)
+    code = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = _python("-c", code, cwd=path, python=str(path / "bin" / "python")).strip()
+    (Path(site) / "outer_env.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    return path
+
+
+def _pip_install(venv: Path, *args: str) -> None:
+    _python("-m", "pip", "install", "--no-deps", "--no-index", "--no-build-isolation", "-q",
+            *args, cwd=venv, python=str(venv / "bin" / "python"), env=_env(venv))  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory) -> tuple[Path, Path]:
     """The sdist and the wheel built from it, with setuptools from this environment."""
     base = tmp_path_factory.mktemp("dists")
-    src = base / "src"
-    src.mkdir()
-    for name in PACKAGED:
-        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
-        copy(ROOT / name, src / name, **({"ignore": _JUNK} if (ROOT / name).is_dir() else {}))
+    src = _copy_packaged(base / "src")
     build = "import sys, setuptools.build_meta as b; print(b.build_sdist(sys.argv[1]))"
     sdist = base / "dist" / _python("-c", build, str(base / "dist"), cwd=src).split()[-1]
     with tarfile.open(sdist) as tar:
@@ -65,17 +90,9 @@ def dists(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory, dists) -> Path:
-    """A fresh venv with the wheel installed; this environment's packages are visible."""
-    path = tmp_path_factory.mktemp("venv") / "venv"
-    _python("-m", "venv", "--system-site-packages", str(path), cwd=path.parent)
-    python = path / "bin" / "python"
-    site = _python("-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=path,
-                   python=str(python)).strip()  # fmt: skip
-    # the dependencies: this environment's site-packages, after the venv's own (a path in a
-    # .pth file is only appended: the editable course of this environment is not loaded)
-    (Path(site) / "outer_env.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    _python("-m", "pip", "install", "--no-deps", "--no-index", "-q", str(dists[1]), cwd=path,
-            python=str(python))  # fmt: skip
+    """A fresh venv with the wheel installed."""
+    path = _make_venv(tmp_path_factory.mktemp("venv") / "venv")
+    _pip_install(path, str(dists[1]))
     return path
 
 
@@ -160,3 +177,14 @@ def test_commands_from_the_wheel_work_outside_the_repository(venv, tmp_path, pyt
         assert lab.api("/api/status")["started"]
     after = {p for p in package.rglob("*") if "__pycache__" not in p.parts}
     assert after == installed, f"written into the installed package: {after - installed}"
+
+
+def test_editable_install_reads_the_lessons_of_its_clone(tmp_path):
+    clone = _copy_packaged(tmp_path / "clone")
+    venv = _make_venv(tmp_path / "venv")
+    _pip_install(venv, "-e", str(clone))
+    code = "import course, course.syllabus as s; print(course.__file__); print(s.course_root())"
+    where, root = _python("-c", code, cwd=tmp_path, python=str(venv / "bin" / "python"),
+                          env=_env(venv)).split()  # fmt: skip
+    assert Path(where).is_relative_to(clone) and Path(root) == clone
+    assert f"{len(READY)} ready" in _course(venv, tmp_path, "list").stdout
