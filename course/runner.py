@@ -196,7 +196,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="where executed notebooks go (default: build/executed under the course root)",
+        help="where executed notebooks go (default: build/executed under the course root, "
+        "or under the current folder when the lessons come from the installed package)",
     )
     parser.add_argument(
         "--timeout",
