@@ -257,6 +257,12 @@ def setup(app: Sphinx) -> dict:
 
 def _run(args: argparse.Namespace) -> int:
     root = root_of(args)
+    if not (root / BOOK_DIR / "_config.yml").is_file():
+        raise CourseError(
+            f"the book builds from a clone of the course repository (it needs {BOOK_DIR}/ next "
+            f"to notebooks/), and {root} has no {BOOK_DIR}/_config.yml; clone the repository "
+            "and run course book there, or give its folder with --root"
+        )
     start = time.perf_counter()
     html = build_book(root, args.out, install=not args.no_install)
     print(f"built in {time.perf_counter() - start:.0f} s; open {html / 'index.html'}")

@@ -1,4 +1,4 @@
-"""The ``course`` command: list, run, lab, release, grade and book.
+"""The ``course`` command: list, run, lab, release, grade, book and doctor.
 
 Each sub-command lives in its own module, which adds its parser through ``register``.
 Errors the user can fix (``CourseError``) are printed as one clear line with exit code 2.
@@ -15,7 +15,7 @@ from course import __version__
 from course.errors import CourseError
 
 #: modules that define a sub-command, in the order ``course --help`` lists them
-COMMAND_MODULES = ("listing", "runner", "workspace", "release", "grading", "book")
+COMMAND_MODULES = ("listing", "runner", "workspace", "release", "grading", "book", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,9 +32,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``course`` command; returns the process exit code."""
+    """Run the ``course`` command; returns the process exit code.
+
+    What follows the first ``--`` is kept apart as ``args.forwarded``, for the commands that
+    pass it on to another program (``course lab -- --port 8890``); the others refuse it.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    forwarded: list[str] = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, forwarded = argv[:cut], argv[cut + 1 :]
     parser = build_parser()
     args = parser.parse_args(argv)
+    if forwarded and not getattr(args, "forwards", False):
+        parser.error(f"course {args.command} takes no arguments after --: {' '.join(forwarded)}")
+    args.forwarded = forwarded
     try:
         return int(args.func(args) or 0)
     except CourseError as exc:

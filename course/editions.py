@@ -20,10 +20,12 @@ import copy
 import json
 import re
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from course.errors import CourseError
+
+if TYPE_CHECKING:  # nbformat loads when a notebook is read: ``course --help`` stays quick
+    import nbformat
 
 #: what replaces a code answer, as nbgrader writes it
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
@@ -179,6 +181,8 @@ def _dropdown(match: re.Match) -> str:
 
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     """Read a notebook, or raise ``CourseError`` saying why it cannot be read."""
+    import nbformat
+
     path = Path(path)
     if not path.is_file():
         raise CourseError(f"notebook not found: {path}")

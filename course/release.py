@@ -16,9 +16,7 @@ import argparse
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from course.editions import (
     has_markers,
@@ -30,6 +28,9 @@ from course.editions import (
 )
 from course.errors import CourseError
 from course.lessons import LESSON_HELP, add_root_option, checked_root, resolve_all
+
+if TYPE_CHECKING:  # nbformat loads when a notebook is written: ``course --help`` stays quick
+    import nbformat
 
 #: the manifest written next to the released notebooks
 MANIFEST = "release.json"
@@ -154,6 +155,8 @@ def release(sources: list[Path], out: str | Path) -> list[Path]:
 
     ``out/release.json`` gains (or updates) one entry per notebook, keyed by file name.
     """
+    import nbformat
+
     out = Path(out)
     for source in sources:
         if out.resolve() == source.resolve().parent:

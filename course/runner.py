@@ -13,16 +13,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import papermill
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from papermill.cli import _resolve_type  # papermill's own parsing of ``-p NAME VALUE``
-from papermill.exceptions import PapermillExecutionError
-
+from course import syllabus
 from course.editions import read_notebook
 from course.errors import CourseError
-from course.kernel import check_kernel, kernel_name
+from course.kernel import check_kernel, kernel_config, kernel_name
 from course.lessons import LESSON_HELP, add_root_option, resolve_all, root_of
+
+if TYPE_CHECKING:  # papermill loads only when a lesson runs: ``course --help`` stays quick
+    from papermill.exceptions import PapermillExecutionError
 
 #: the default limit on one cell's execution time, in seconds
 CELL_TIMEOUT = 600
@@ -47,6 +47,8 @@ def parse_parameters(pairs: Sequence[Sequence[str]] | None) -> dict[str, object]
     ``True``/``False``/``None`` become those constants, then int, then float, else the string:
     ``[("SEED", "7"), ("LR", "0.1")]`` -> ``{"SEED": 7, "LR": 0.1}``.
     """
+    from papermill.cli import _resolve_type  # papermill's own parsing of ``-p NAME VALUE``
+
     return {name: _resolve_type(value) for name, value in pairs or ()}
 
 
@@ -58,6 +60,8 @@ def declared_parameters(path: str | Path) -> list[str]:
     nb = read_notebook(path)
     if not any("parameters" in cell.metadata.get("tags", []) for cell in nb.cells):
         raise CourseError(f"{path} has no cell tagged 'parameters', so it takes no -p values")
+    import papermill
+
     return list(papermill.inspect_notebook(str(path)))
 
 
@@ -95,6 +99,8 @@ def run_notebook(
     ``PapermillExecutionError`` when a cell fails (the executed notebook is still written)
     and nbclient's ``CellTimeoutError`` when a cell runs longer than ``timeout`` seconds.
     """
+    import papermill
+
     out_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / target.path.name
     papermill.execute_notebook(
@@ -105,6 +111,7 @@ def run_notebook(
         progress_bar={"desc": target.label, "file": sys.stderr} if progress else False,
         cwd=str(target.path.parent),
         execution_timeout=timeout,
+        config=kernel_config(),
     )
     return output
 
@@ -129,13 +136,16 @@ def describe_failure(target: Target, exc: PapermillExecutionError, output: Path)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
     root = root_of(args)
     targets = resolve_targets(args.lessons, root)
     parameters = parse_parameters(args.parameters)
     for target in targets:
         check_kernel(target.kernel)
         check_parameters(target, parameters)
-    out_dir = (args.out or root / "build" / "executed").expanduser().resolve()
+    out_dir = (args.out or syllabus.output_dir(root) / "executed").expanduser().resolve()
     failed = 0
     for target in targets:
         start = time.perf_counter()
@@ -186,7 +196,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="where executed notebooks go (default: build/executed under the course root)",
+        help="where executed notebooks go (default: build/executed under the course root, "
+        "or under the current folder when the lessons come from the installed package)",
     )
     parser.add_argument(
         "--timeout",

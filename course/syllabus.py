@@ -12,6 +12,8 @@ from course.errors import CourseError
 
 #: where the instructor notebooks live, relative to the repository root
 NOTEBOOK_DIR = "notebooks"
+#: where the lessons are inside an installed wheel: ``PACKAGED_ROOT / NOTEBOOK_DIR``
+PACKAGED_ROOT = Path(__file__).resolve().parent / "_lessons"
 #: the number of lines of ``dl-notes.md``, the notes the course is built from
 NOTES_LINES = 842
 
@@ -301,11 +303,27 @@ def ready(root: str | Path) -> list[Lesson]:
 
 
 def course_root() -> Path:
-    """The repository root that holds ``notebooks/`` (the course is installed from a clone)."""
-    root = Path(__file__).resolve().parents[1]
-    if not (root / NOTEBOOK_DIR).is_dir():
-        raise CourseError(
-            f"cannot find the lesson notebooks in {root / NOTEBOOK_DIR}; install the course "
-            "from a clone of its repository with: pip install -e ."
-        )
-    return root
+    """The folder that holds ``notebooks/``: the repository when the course runs from a clone
+    (an editable install or ``PYTHONPATH``), else the lessons shipped inside the installed
+    package, ``course/_lessons/`` (pyproject.toml maps it onto the repository's notebooks/).
+    """
+    clone = Path(__file__).resolve().parents[1]
+    for root in (clone, PACKAGED_ROOT):
+        if (root / NOTEBOOK_DIR).is_dir():
+            return root
+    raise CourseError(
+        f"cannot find the lesson notebooks: neither {clone / NOTEBOOK_DIR} (a clone) nor "
+        f"{PACKAGED_ROOT / NOTEBOOK_DIR} (an installed wheel) exists; reinstall the course "
+        "from its wheel, or from a clone of its repository with: pip install -e ."
+    )
+
+
+def is_installed(root: str | Path) -> bool:
+    """True when ``root`` is the lessons folder inside the installed package, not a clone."""
+    return Path(root).resolve() == PACKAGED_ROOT
+
+
+def output_dir(root: str | Path) -> Path:
+    """Where commands write what they make: ``root/build`` in a clone; ``./build`` in the
+    current folder when the lessons come from the installed package (never site-packages)."""
+    return Path.cwd() / "build" if is_installed(root) else Path(root) / "build"

@@ -17,8 +17,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import nbformat
-
 from course.editions import learner_edition, read_notebook
 from course.errors import CourseError
 from course.kernel import check_kernel
@@ -59,6 +57,8 @@ def write_new(path: Path, data: bytes) -> bool:
 
 def learner_copy(lesson: Lesson, root: Path) -> bytes:
     """The learner's edition of ``lesson``, serialised as the notebook file's bytes."""
+    import nbformat
+
     text = nbformat.writes(learner_edition(read_notebook(root / lesson.notebook)))
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
@@ -84,9 +84,28 @@ def make_workspace(dest: Path, root: Path, lessons: Sequence[Lesson]) -> list[st
     return report
 
 
-def lab_command(no_browser: bool = False) -> list[str]:
-    """The command that starts JupyterLab with this interpreter."""
-    return [sys.executable, "-m", "jupyterlab", *(["--no-browser"] if no_browser else [])]
+def running_as_root() -> bool:
+    """True when the effective user is root (a container, a cloud VM, a CI runner)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(
+    no_browser: bool = False, forwarded: Sequence[str] = (), allow_root: bool = False
+) -> list[str]:
+    """The command that starts JupyterLab with this interpreter.
+
+    ``forwarded`` (what follows ``--`` on the command line) goes to JupyterLab as it is;
+    ``allow_root`` adds ``--allow-root``, without which JupyterLab refuses to run as root.
+    Kernels get Curve-encrypted transport where the kernel supports it (see course.kernel).
+    """
+    from course.kernel import kernel_config
+
+    command = [sys.executable, "-m", "jupyterlab", *(["--no-browser"] if no_browser else [])]
+    if allow_root and "--allow-root" not in forwarded:
+        command.append("--allow-root")
+    for section, traits in kernel_config().items():
+        command += [f"--{section}.{name}={value}" for name, value in traits.items()]
+    return [*command, *forwarded]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -101,7 +120,10 @@ def _run(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("jupyterlab") is None:
         raise CourseError("JupyterLab is not installed; install it with: pip install jupyterlab")
     check_kernel()
-    return subprocess.call(lab_command(args.no_browser), cwd=dest)
+    as_root = running_as_root()
+    if as_root:
+        print("running as root: passing --allow-root to JupyterLab")
+    return subprocess.call(lab_command(args.no_browser, args.forwarded, as_root), cwd=dest)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -110,7 +132,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "lab",
         help="make your workspace of exercises and open it in JupyterLab",
         description="Copy every ready lesson, answers replaced by stubs, into DIR (files "
-        "already there are kept as they are), then start JupyterLab in DIR.",
+        "already there are kept as they are), then start JupyterLab in DIR. Arguments after "
+        "-- go to JupyterLab: course lab -- --port 8890 --ip 0.0.0.0",
+        usage="course lab [-h] [DIR] [--no-browser] [--dry-run] [--root DIR] "
+        "[-- JUPYTERLAB_ARGS ...]",
     )
     parser.add_argument(
         "dir",
@@ -124,4 +149,4 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="make the workspace but start nothing"
     )
     add_root_option(parser)
-    parser.set_defaults(func=_run)
+    parser.set_defaults(func=_run, forwards=True)

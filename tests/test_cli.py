@@ -101,7 +101,7 @@ def test_run_with_a_missing_kernel_is_a_clear_error(capsys, make_notebook):
 
 
 def test_run_checks_the_kernel_before_running(capsys, course_root, monkeypatch):
-    monkeypatch.setattr(kernel.KernelSpecManager, "find_kernel_specs", lambda self: {})
+    monkeypatch.setattr(kernel, "installed_kernels", lambda: {})
     code, _, err = _run(capsys, "run", "--root", course_root)
     assert code == 2
     assert "'python3' is not installed (installed kernels: none)" in err
@@ -201,3 +201,39 @@ def test_run_stops_a_cell_that_exceeds_the_timeout(capsys, tmp_path, python3_ker
     code, _, err = _run(capsys, "run", path, "--timeout", "1", "--out", tmp_path / "out")
     assert code == 1
     assert "slow.ipynb: a cell ran longer than 1.0 s" in err
+
+
+def test_run_kernels_do_not_warn_about_unencrypted_transport(capfd, course_root, python3_kernel):
+    code = main(["run", "--root", str(course_root), "--no-progress"])
+    out, err = capfd.readouterr()
+    assert code == 0, err
+    assert "1 of 1 notebook(s) ran without error" in out
+    assert "without encryption" not in out + err
+
+
+def test_help_and_list_load_no_notebook_machinery():
+    """``course --help`` and ``course list`` stay quick: nothing heavy is imported for them."""
+    code = (
+        "import sys\n"
+        "from course.cli import build_parser, main\n"
+        "build_parser()\n"
+        "main(['list'])\n"
+        "heavy = {'nbformat', 'papermill', 'nbclient', 'jupyter_client', 'matplotlib',\n"
+        "         'numpy', 'dlcore', 'psutil', 'tqdm', 'zmq', 'jsonschema', 'nbconvert'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_installed_lessons_write_into_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert syllabus.output_dir(syllabus.PACKAGED_ROOT) == tmp_path / "build"
+    assert syllabus.output_dir(tmp_path / "clone") == tmp_path / "clone" / "build"
+
+
+def test_book_without_a_clone_says_it_needs_one(capsys, course_root):
+    code, _, err = _run(capsys, "book", "--root", course_root, "--no-install")
+    assert code == 2
+    assert "the book builds from a clone of the course repository" in err
+    assert not (course_root / "book").exists()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client import BlockingKernelClient
+from lab_util import course_lab, jupyter_env
 
-from course import kernel, workspace
+from course import kernel, syllabus, workspace
 from course.cli import main
 from course.editions import has_markers, is_solution_cell, is_test_cell
 from course.workspace import write_new
@@ -111,21 +114,62 @@ def test_write_new_never_replaces_an_existing_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a.ipynb"]
 
 
-def test_lab_starts_jupyterlab_in_the_workspace(capsys, course_root, tmp_path, monkeypatch):
-    calls = []
+@pytest.fixture
+def launches(monkeypatch) -> list:
+    """Record each command ``course lab`` would start (and its folder) instead of starting it."""
+    calls: list = []
     monkeypatch.setattr(
         workspace.subprocess, "call", lambda cmd, cwd: calls.append((cmd, cwd)) or 3
     )
+    return calls
+
+
+def test_lab_starts_jupyterlab_in_the_workspace(
+    capsys, course_root, tmp_path, monkeypatch, launches
+):
+    monkeypatch.setattr(workspace, "running_as_root", lambda: False)
     ws = tmp_path / "work"
-    code, _, _ = _lab(capsys, ws, "--no-browser", "--root", course_root)
+    code, out, _ = _lab(capsys, ws, "--no-browser", "--root", course_root)
     assert code == 3  # JupyterLab's own exit code
-    assert calls == [([sys.executable, "-m", "jupyterlab", "--no-browser"], ws)]
+    ((cmd, cwd),) = launches
+    assert cmd[:4] == [sys.executable, "-m", "jupyterlab", "--no-browser"]
+    assert cwd == ws
+    assert "--allow-root" not in cmd and "--allow-root" not in out
     _lab(capsys, ws, "--root", course_root)
-    assert calls[1][0] == [sys.executable, "-m", "jupyterlab"]
+    assert "--no-browser" not in launches[1][0]
+
+
+def test_lab_as_root_passes_allow_root_and_says_so_once(
+    capsys, course_root, tmp_path, monkeypatch, launches
+):
+    monkeypatch.setattr(workspace, "running_as_root", lambda: True)
+    code, out, _ = _lab(capsys, tmp_path / "work", "--root", course_root)
+    assert code == 3
+    assert launches[0][0].count("--allow-root") == 1
+    assert [line for line in out.splitlines() if "--allow-root" in line] == [
+        "running as root: passing --allow-root to JupyterLab"
+    ]
+
+
+def test_lab_forwards_what_follows_the_double_dash(capsys, course_root, tmp_path, launches):
+    ws = tmp_path / "work"
+    argv = [ws, "--root", course_root, "--", "--port", "8890", "--ip", "0.0.0.0", "--allow-root"]
+    code, _, _ = _lab(capsys, *argv)
+    ((cmd, cwd),) = launches
+    assert cwd == ws
+    assert cmd[-5:] == ["--port", "8890", "--ip", "0.0.0.0", "--allow-root"]
+    assert cmd.count("--allow-root") == 1
+
+
+def test_commands_that_forward_nothing_refuse_arguments_after_double_dash(capsys, course_root):
+    with pytest.raises(SystemExit) as exc:
+        main(["list", "--root", str(course_root), "--", "--port", "8890"])
+    assert exc.value.code == 2
+    assert "course list takes no arguments after --: --port 8890" in capsys.readouterr().err
 
 
 def test_lab_without_kernel_is_a_clear_error(capsys, course_root, tmp_path, monkeypatch, no_launch):
-    monkeypatch.setattr(kernel.KernelSpecManager, "find_kernel_specs", lambda self: {})
+    monkeypatch.setattr(kernel, "installed_kernels", lambda: {})
     code, _, err = _lab(capsys, tmp_path / "work", "--root", course_root)
     assert code == 2
     assert "'python3' is not installed" in err
@@ -145,3 +189,29 @@ def test_root_without_notebooks_is_a_clear_error(capsys, tmp_path, no_launch):
     code, _, err = _lab(capsys, tmp_path / "work", "--dry-run", "--root", tmp_path)
     assert code == 2
     assert "has no notebooks/ directory" in err
+
+
+@pytest.mark.slow
+def test_course_lab_serves_the_workspace_on_the_forwarded_port(tmp_path, python3_kernel):
+    root = syllabus.course_root()
+    ws = tmp_path / "work"
+    env = jupyter_env(tmp_path / "jupyter")
+    course = [sys.executable, "-m", "course"]
+    with course_lab(course, ws, tmp_path, env, tmp_path / "lab.log") as lab:
+        listed = {item["name"] for item in lab.api("/api/contents")["content"]}
+        assert listed == {Path(lesson.notebook).name for lesson in syllabus.ready(root)}
+        started = lab.api("/api/kernels", "POST")
+        runtime = Path(env["JUPYTER_RUNTIME_DIR"])
+        client = BlockingKernelClient(connection_file=str(runtime / f"kernel-{started['id']}.json"))
+        client.load_connection_file()
+        client.start_channels()
+        try:  # a reply means the kernel is past the point where ipykernel would warn
+            request = client.kernel_info()
+            reply = client.get_shell_msg(timeout=90)
+        finally:
+            client.stop_channels()
+        assert reply["parent_header"]["msg_id"] == request
+    log = lab.log.read_text()
+    assert "without encryption" not in log
+    as_root = "running as root: passing --allow-root to JupyterLab" in log
+    assert as_root == workspace.running_as_root()

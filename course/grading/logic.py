@@ -20,6 +20,7 @@ import nbformat
 
 from course.editions import is_test_cell, nbgrader_meta, read_notebook
 from course.errors import CourseError
+from course.kernel import kernel_config
 from course.release import compute_checksum, read_manifest, release_notebook
 
 #: the longest piece of an error message kept in the reason column
@@ -230,6 +231,7 @@ def grade_notebook(
             kernel_name=graded.metadata.get("kernelspec", {}).get("name", "python3"),
             resources={"metadata": {"path": tmp}},
             log=_quiet_log(),
+            config=kernel_config(),
         )
         status = "graded"
         try:
