@@ -26,8 +26,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import nbformat
-
 from course.editions import read_notebook, reader_edition
 from course.errors import CourseError
 from course.lessons import add_root_option, ready_lessons, root_of
@@ -156,6 +154,8 @@ def write_sources(root: Path, lessons: Sequence[Lesson]) -> Path:
     ``book/`` is copied (its npm assets linked, not copied) and each lesson is written as its
     reader edition at the same path as in the repository.
     """
+    import nbformat
+
     stage = root / SOURCE_DIR
     if stage.exists():
         shutil.rmtree(stage)
