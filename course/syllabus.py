@@ -78,7 +78,6 @@ LESSONS: tuple[Lesson, ...] = (
             NotesRange(1, 12, "1. Three nested ideas"),
             NotesRange(13, 23, "2. Machine learning"),
             NotesRange(24, 31, "3. Deep learning"),
-            NotesRange(32, 66, "4. A map of deep-learning techniques"),
             NotesRange(67, 72, "5. Focus for interviews"),
         ),
     ),
@@ -275,6 +274,10 @@ LESSONS: tuple[Lesson, ...] = (
             "Run a convolution over an image and a recurrent cell over a sequence",
             "Know what YOLO, LSTM, GRU and Transformers are for",
         ),
+        (
+            NotesRange(32, 52, "CNNs and RNNs"),
+            NotesRange(53, 60, "Advanced topics"),
+        ),
     ),
     Lesson(
         12,
@@ -282,6 +285,7 @@ LESSONS: tuple[Lesson, ...] = (
         "From dlcore to PyTorch",
         ("Frameworks and Tools", "Open-Source Frameworks Driving Innovation"),
         ("Rebuild a dlcore model in PyTorch and compare the numbers",),
+        (NotesRange(61, 66, "Frameworks"),),
     ),
 )
 
