@@ -5,15 +5,12 @@ The cases (check, right answer, typical wrong answer, the case the message must 
 beside each lesson's own check tests.
 """
 
+import importlib
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
-from test_checks_lesson01_02 import CHECKS as LESSON01_02
-from test_checks_lesson03 import CHECKS as LESSON03
-from test_checks_lesson04 import CHECKS as LESSON04
-from test_checks_lesson05 import CHECKS as LESSON05
-from test_checks_lesson06 import CHECKS as LESSON06
 
 from course.checks import check_weighted_sum
 from course.checks._core import CheckFailed
@@ -23,7 +20,12 @@ def stub(*args):
     raise NotImplementedError()
 
 
-CHECKS = LESSON01_02 + LESSON03 + LESSON04 + LESSON05 + LESSON06
+#: every lesson's cases, from tests/test_checks_lessonNN.py (each defines a ``CHECKS`` list)
+CHECKS = [
+    case
+    for path in sorted(Path(__file__).parent.glob("test_checks_lesson*.py"))
+    for case in importlib.import_module(path.stem).CHECKS
+]
 IDS = [check.__name__ for check, *_ in CHECKS]
 
 

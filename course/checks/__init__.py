@@ -13,7 +13,11 @@ from course.checks.lesson01 import (
     check_predict_next_month,
     check_suggest_family,
 )
-from course.checks.lesson02 import check_doubling_prediction, check_gflops, check_plateau_size
+from course.checks.lesson02 import (
+    check_doubling_prediction,
+    check_gflops,
+    check_plateau_size,
+)
 from course.checks.lesson03 import (
     check_gap_prediction,
     check_perceptron_update,
