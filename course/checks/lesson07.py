@@ -52,6 +52,24 @@ def _weights(model: dl.Sequential) -> np.ndarray:
     return np.concatenate([value.ravel() for _, value, _ in model.parameters()])
 
 
+def _first_difference(mine: dl.Sequential, reference: dl.Sequential) -> str:
+    """ "expected ..., got ..." for the first parameter entry where two models differ."""
+    for (name, got, _), (_, expected, _) in zip(
+        mine.parameters(), reference.parameters(), strict=True
+    ):
+        if got.shape != expected.shape:
+            return f"expected {name} of shape {expected.shape} as fit gives, got {got.shape}"
+        far = ~np.isclose(got, expected, atol=1e-10)
+        if far.any():
+            index = tuple(int(i) for i in np.argwhere(far)[0])
+            return (
+                f"expected {name}{list(index)} = {expected[index]:.6f} as fit(..., epochs=1) "
+                f"gives, got {got[index]:.6f} ({int(far.sum())} of {far.size} entries of "
+                f"{name} differ)"
+            )
+    return "expected the weights fit(..., epochs=1) gives, got other weights"
+
+
 def _sgd_cases() -> list[tuple[str, dl.Sequential, np.ndarray, np.ndarray, float, int, str]]:
     """(name, model, X, y, lr, batch_size, loss): a regression with a smaller last batch, a
     classification, and one batch holding every row."""
@@ -143,7 +161,8 @@ def check_sgd_epoch(fn: Callable[..., Any]) -> None:
             ):
                 hint = why
                 break
-        expect_close(got, expected, case, hint=hint, atol=1e-10)
+        if got.shape != expected.shape or not np.allclose(got, expected, atol=1e-10):
+            raise CheckFailed(f"{case}: {_first_difference(mine, reference)}\nHint: {hint}")
     passed("sgd_epoch gives the weights of fit(..., epochs=1): same batches, same updates")
 
 
