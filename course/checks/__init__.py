@@ -39,9 +39,15 @@ from course.checks.lesson06 import (
     check_hidden_weight_gradients,
     check_zero_gradient_prediction,
 )
+from course.checks.lesson07 import (
+    check_best_epoch,
+    check_overfitting_prediction,
+    check_sgd_epoch,
+)
 
 __all__ = [
     "check_bce_loss",
+    "check_best_epoch",
     "check_best_line_prediction",
     "check_cross_entropy",
     "check_doubling_prediction",
@@ -53,9 +59,11 @@ __all__ = [
     "check_layer_shape_prediction",
     "check_majority_baseline",
     "check_nearest_centroid",
+    "check_overfitting_prediction",
     "check_perceptron_update",
     "check_plateau_size",
     "check_predict_next_month",
+    "check_sgd_epoch",
     "check_softmax",
     "check_suggest_family",
     "check_weighted_sum",
