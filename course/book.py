@@ -289,7 +289,9 @@ def _run(args: argparse.Namespace) -> int:
         )
     url = repository_url(root, args.repository_url)
     print(
-        f"repository: {url}" if url else "no repository URL ([project.urls] Repository in "
+        f"repository: {url}"
+        if url
+        else "no repository URL ([project.urls] Repository in "
         "pyproject.toml, a github.com git remote or --repository-url): no repository, issue "
         "or launch buttons",
         flush=True,
