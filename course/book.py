@@ -7,6 +7,11 @@ the repository, so page addresses and launch links are unchanged) and builds it 
 Book 1.x; then each page's download, ``_sources/notebooks/NN_slug.ipynb``, is replaced by
 the learner edition, the notebook ``course lab`` gives (answers stubbed).
 
+The repository, issue and launch buttons are written into the staged ``_config.yml`` at
+each build from the repository's address (``course.publish``): with none, the book has no
+such button. The launch buttons open the committed learner editions in ``learner/``, which
+``course book`` rewrites. ``course book --serve`` then serves the HTML on 127.0.0.1.
+
 Its table of contents, ``book/_toc.yml``, is made from ``course.syllabus``: the
 introduction, then every ready lesson in order, then the teachers' page and the glossary.
 MathJax 3, the ipywidgets HTML manager and RequireJS come from the npm registry
@@ -29,6 +34,7 @@ from typing import TYPE_CHECKING
 from course.editions import read_notebook, reader_edition
 from course.errors import CourseError
 from course.lessons import add_root_option, ready_lessons, root_of
+from course.publish import book_settings, merge, repository_url, write_learner
 from course.syllabus import Lesson
 from course.workspace import learner_copy
 
@@ -148,19 +154,27 @@ def copy_assets(book: Path) -> Path:
     return dest
 
 
-def write_sources(root: Path, lessons: Sequence[Lesson]) -> Path:
+def write_sources(root: Path, lessons: Sequence[Lesson], url: str | None = None) -> Path:
     """Write the book's sources into ``root/build/book-src``, replacing it; returns that folder.
 
-    ``book/`` is copied (its npm assets linked, not copied) and each lesson is written as its
-    reader edition at the same path as in the repository.
+    ``book/`` is copied (its npm assets linked, not copied), its ``_config.yml`` given the
+    settings of the repository ``url`` (``course.publish.book_settings``; None: no
+    repository), and each lesson is written as its reader edition at the same path as in
+    the repository.
     """
     import nbformat
+    import yaml
 
     stage = root / SOURCE_DIR
     if stage.exists():
         shutil.rmtree(stage)
     shutil.copytree(root / BOOK_DIR, stage / BOOK_DIR, ignore=_NOT_SOURCES)
     (stage / BOOK_DIR / ASSET_DIR).symlink_to((root / BOOK_DIR / ASSET_DIR).resolve())
+    config_path = stage / BOOK_DIR / "_config.yml"
+    if config_path.is_file():
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        text = yaml.safe_dump(merge(config, book_settings(url)), sort_keys=False)
+        config_path.write_text(f"# written by course book from {BOOK_DIR}/_config.yml\n{text}")
     for lesson in lessons:
         target = stage / lesson.notebook
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -199,15 +213,22 @@ def build_command(root: Path, out: Path) -> list[str]:
 
 
 def build_book(
-    root: Path, out: Path | None = None, *, install: bool = True, update_toc: bool = True
+    root: Path,
+    out: Path | None = None,
+    *,
+    install: bool = True,
+    update_toc: bool = True,
+    url: str | None = None,
 ) -> Path:
     """Build the book of the ready lessons under ``root`` into ``out`` (default ``root/book``).
 
-    Installs the npm assets first when they are missing and ``install`` is true, and rewrites
-    ``book/_toc.yml`` from the syllabus when ``update_toc`` is true (the tests build with the
-    committed one). The pages are built from the reader edition (``write_sources``) and the
-    downloads are the learner edition (``publish_downloads``). Returns the folder of the
-    HTML pages, ``out/_build/html``. Raises ``CourseError`` when the build fails.
+    Installs the npm assets first when they are missing and ``install`` is true. When
+    ``update_toc`` is true it rewrites the committed files made from the syllabus,
+    ``book/_toc.yml`` and ``learner/`` (the tests build with the committed ones). The pages
+    are built from the reader edition (``write_sources``), with the buttons of the
+    repository ``url`` (None: none), and the downloads are the learner edition
+    (``publish_downloads``). Returns the folder of the HTML pages, ``out/_build/html``.
+    Raises ``CourseError`` when the build fails.
     """
     book = root / BOOK_DIR
     if missing_assets(book):
@@ -219,7 +240,10 @@ def build_book(
         print(f"updated {book / '_toc.yml'} from the syllabus", flush=True)
     out = (book if out is None else out).resolve()
     lessons = ready_lessons(root)
-    stage = write_sources(root, lessons)
+    if update_toc:
+        for path in write_learner(root, lessons):
+            print(f"updated {path}, the learner edition the launch buttons open", flush=True)
+    stage = write_sources(root, lessons, url)
     done = subprocess.run(build_command(stage, out), cwd=root, check=False)
     html = out / "_build" / "html"
     if done.returncode != 0 or not (html / "index.html").is_file():
@@ -263,9 +287,22 @@ def _run(args: argparse.Namespace) -> int:
             f"to notebooks/), and {root} has no {BOOK_DIR}/_config.yml; clone the repository "
             "and run course book there, or give its folder with --root"
         )
+    url = repository_url(root, args.repository_url)
+    print(
+        f"repository: {url}"
+        if url
+        else "no repository URL ([project.urls] Repository in "
+        "pyproject.toml, a github.com git remote or --repository-url): no repository, issue "
+        "or launch buttons",
+        flush=True,
+    )
     start = time.perf_counter()
-    html = build_book(root, args.out, install=not args.no_install)
+    html = build_book(root, args.out, install=not args.no_install, url=url)
     print(f"built in {time.perf_counter() - start:.0f} s; open {html / 'index.html'}")
+    if args.serve:
+        from course.serve import serve_forever
+
+        serve_forever(html, args.port)
     return 0
 
 
@@ -288,6 +325,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-install",
         action="store_true",
         help="fail instead of running npm when assets are missing",
+    )
+    parser.add_argument(
+        "--repository-url",
+        default=None,
+        metavar="URL",
+        help="the course's repository, e.g. https://github.com/OWNER/REPO, for the repository "
+        "and launch buttons (default: [project.urls] Repository in pyproject.toml, else the "
+        "git remote origin on github.com; none: no such buttons)",
+    )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="after the build, serve the book at http://127.0.0.1:PORT/ until Ctrl-C",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="the port of --serve (default: 8000)"
     )
     add_root_option(parser)
     parser.set_defaults(func=_run)

@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: where the tests build the book and save screenshots (``build/`` is git-ignored)
 BUILD = ROOT / "build"
 CHROMIUM = Path("/usr/bin/chromium")
+#: the repository the tests' book links to (an example: the project has chosen none)
+EXAMPLE_URL = "https://github.com/example-owner/example-course"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -47,13 +49,16 @@ def require(condition: bool, reason: str) -> None:
 def _build() -> Path | str:
     """Build the book once per process: the HTML folder, or the error message of the build."""
     try:
-        return build_book(ROOT, BUILD / "test-book", install=False, update_toc=False)
+        return build_book(
+            ROOT, BUILD / "test-book", install=False, update_toc=False, url=EXAMPLE_URL
+        )
     except Exception as exc:  # reported by every test that needs the book
         return f"{type(exc).__name__}: {exc}"
 
 
 def built_book() -> Path:
-    """The HTML folder of the book built from this repository (built on first use).
+    """The HTML folder of the book built from this repository (built on first use), whose
+    buttons link to EXAMPLE_URL.
 
     Skips (fails under ``CI=true``) when the npm assets are not installed; fails when the
     build itself fails.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser_util import ROOT, built_book
+from browser_util import EXAMPLE_URL, ROOT, built_book
 
 from course import syllabus
 from course.book import (
@@ -35,6 +35,7 @@ from course.editions import (
     reveal_solution,
 )
 from course.errors import CourseError
+from course.publish import learner_path
 
 READY = syllabus.ready(ROOT)
 #: terms of the notes the glossary must define (case-insensitive)
@@ -274,10 +275,13 @@ def test_lesson_page_has_download_and_launch_links(html, lesson):
     source = f"_sources/{lesson.notebook}"
     assert any(h.endswith(source) for h in hrefs), "download link of the .ipynb"
     assert (html / source).is_file()
-    binder = [h for h in hrefs if h.startswith("https://mybinder.org/v2/gh/")]
-    colab = [h for h in hrefs if h.startswith("https://colab.research.google.com/github/")]
-    assert binder and binder[0].endswith(lesson.notebook), binder
-    assert colab and colab[0].endswith(lesson.notebook), colab
+    repo = EXAMPLE_URL.removeprefix("https://github.com/")
+    binder = [h for h in hrefs if h.startswith(f"https://mybinder.org/v2/gh/{repo}/main?")]
+    colab = [h for h in hrefs if h.startswith(f"https://colab.research.google.com/github/{repo}/")]
+    # the launch buttons open the learner edition, committed at learner/<notebook>
+    assert binder and binder[0].endswith(f"urlpath=lab/tree/{learner_path(lesson)}"), binder
+    assert colab and colab[0].endswith(f"/blob/main/{learner_path(lesson)}"), colab
+    assert (ROOT / learner_path(lesson)).is_file()
 
 
 @pytest.mark.book

@@ -18,6 +18,7 @@ from browser_util import BUILD, ROOT, built_book, chromium, offline_page
 
 from course import syllabus
 from course.editions import SHOW_SOLUTION, is_solution_cell, read_notebook, reveal_solution
+from course.serve import serving
 from course.workspace import make_workspace
 
 READY = syllabus.ready(ROOT)
@@ -138,6 +139,41 @@ def test_a_solution_is_folded_and_show_solution_unfolds_it(html, browser, lesson
         assert not log.problems(), "\n".join(log.problems())
     finally:
         page.context.close()
+
+
+# ------------------------------------------------------------------ served over HTTP
+
+
+@pytest.mark.parametrize("base", ["/", "/example-course/"], ids=["root", "sub-path"])
+def test_served_book_navigates_to_a_lesson_and_searches_with_every_asset_found(html, browser, base):
+    """The book as ``course book --serve`` (at /) and GitHub Pages (under /REPO/) serve it:
+    index, a lesson reached by its link, and the search page, with no failed request and no
+    request outside the book's URL."""
+    lesson = READY[0]
+    with serving(html, base) as url:
+        page, log = offline_page(browser, allowed_prefixes=(url,))
+        failed: list[str] = []
+        page.on("response", lambda r: r.status < 400 or failed.append(f"{r.status} {r.url}"))
+        page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+        try:
+            page.goto(url, wait_until="load")
+            page.wait_for_url(f"{url}book/intro.html")
+            link = page.locator(f"nav a[href$='notebooks/{Path(lesson.notebook).stem}.html']")
+            link.first.click()
+            page.wait_for_url(url + Path(lesson.notebook).with_suffix(".html").as_posix())
+            wait_for_math(page)
+            assert lesson.title.split()[0] in page.locator("main h1").first.inner_text()
+            page.goto(f"{url}search.html?q=perceptron", wait_until="load")
+            results = page.locator("#search-results ul.search li a")
+            results.first.wait_for(timeout=SETTLE_MS)
+            hrefs = results.evaluate_all("as => as.map(a => a.href)")
+            assert any("/notebooks/" in h for h in hrefs), hrefs
+            assert all(h.startswith(url) for h in hrefs), hrefs
+            page.wait_for_timeout(500)
+            assert not failed, failed
+            assert not log.problems(), "\n".join(log.problems())
+        finally:
+            page.context.close()
 
 
 # ------------------------------------------------------------------ JupyterLab
