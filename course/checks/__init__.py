@@ -35,12 +35,18 @@ from course.checks.lesson06 import (
     check_hidden_weight_gradients,
     check_zero_gradient_prediction,
 )
+from course.checks.lesson08 import (
+    check_forgetful_dense,
+    check_neuron_gradients,
+    check_saturation_prediction,
+)
 
 __all__ = [
     "check_bce_loss",
     "check_best_line_prediction",
     "check_cross_entropy",
     "check_doubling_prediction",
+    "check_forgetful_dense",
     "check_gap_prediction",
     "check_gflops",
     "check_hidden_activations",
@@ -49,9 +55,11 @@ __all__ = [
     "check_layer_shape_prediction",
     "check_majority_baseline",
     "check_nearest_centroid",
+    "check_neuron_gradients",
     "check_perceptron_update",
     "check_plateau_size",
     "check_predict_next_month",
+    "check_saturation_prediction",
     "check_softmax",
     "check_suggest_family",
     "check_weighted_sum",
