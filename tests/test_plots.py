@@ -790,3 +790,54 @@ def test_predictions_scatter_the_points_draw_y_equals_x_and_give_the_mean_error(
 def test_predictions_reject_lengths_that_differ():
     with pytest.raises(ValueError, match="same number of values"):
         plots.plot_predictions([1.0, 2.0], [1.0])
+
+
+# ---- lesson 08
+
+
+def test_neuron_graph_values_follow_the_chain_rule():
+    v = plots.neuron_graph_values(2.0, 0.5, -0.5, 0.8)
+    a = 1 / (1 + np.exp(-0.5))
+    assert v["z"] == 0.5 and np.isclose(v["a"], a) and np.isclose(v["L"], (a - 0.8) ** 2)
+    assert np.isclose(v["dL_dw"], 2 * (a - 0.8) * a * (1 - a) * 2.0)
+    assert np.isclose(v["dL_db"], v["dL_dz"]) and np.isclose(v["dL_dx"], v["dL_dz"] * 0.5)
+    eps = 1e-6  # the gradient is the loss's slope, by central differences
+
+    def loss(w):
+        return plots.neuron_graph_values(2.0, w, -0.5, 0.8)["L"]
+
+    assert np.isclose(v["dL_dw"], (loss(0.5 + eps) - loss(0.5 - eps)) / (2 * eps))
+    with pytest.raises(ValueError, match="w must be a finite number"):
+        plots.neuron_graph_values(2.0, float("nan"), 0.0, 1.0)
+    with pytest.raises(ValueError, match="x must be one number"):
+        plots.neuron_graph_values([1.0, 2.0], 0.5, 0.0, 1.0)
+
+
+def test_neuron_graph_writes_every_value_and_local_derivative():
+    fig = plots.plot_neuron_graph(2.0, 0.5, -0.5, 0.8)
+    png_bytes(fig)
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    for number in ["0.5000", "0.6225", "0.0315", "0.2350", "-0.3551", "-0.1669", "-0.0834"]:
+        assert number in texts, number
+    assert "a(1 - a)" in texts and "2(a - y)" in texts and "= x = 2" in texts
+    arrows = [t for t in fig.axes[0].texts if getattr(t, "arrow_patch", None) is not None]
+    assert len(arrows) == 6  # w, x, b -> z -> a -> L <- y
+
+
+def test_descent_paths_draw_each_run_on_the_loss_curve():
+    def loss(w):
+        return (np.asarray(w) ** 2 - 1) ** 2
+
+    fig = plots.plot_descent_paths(loss, {"left": [-1.5, -1.2, -1.0], "right": [0.5, 1.0]}, (-2, 2))
+    png_bytes(fig)
+    ax = fig.axes[0]
+    curve, left, left_start, left_end = ax.get_lines()[:4]
+    np.testing.assert_allclose(curve.get_ydata(), loss(curve.get_xdata()))
+    np.testing.assert_allclose(left.get_xdata(), [-1.5, -1.2, -1.0])
+    np.testing.assert_allclose(left.get_ydata(), loss([-1.5, -1.2, -1.0]))
+    assert list(left_start.get_xdata()) == [-1.5] and list(left_end.get_xdata()) == [-1.0]
+    assert legend_texts(ax) == ["$L(w)$", "left", "right"]
+    with pytest.raises(ValueError, match="at least one label"):
+        plots.plot_descent_paths(loss, {}, (-2, 2))
+    with pytest.raises(ValueError, match="'right' is empty"):
+        plots.plot_descent_paths(loss, {"right": []}, (-2, 2))

@@ -44,6 +44,11 @@ from course.checks.lesson07 import (
     check_overfitting_prediction,
     check_sgd_epoch,
 )
+from course.checks.lesson08 import (
+    check_forgetful_dense,
+    check_neuron_gradients,
+    check_saturation_prediction,
+)
 
 __all__ = [
     "check_bce_loss",
@@ -51,6 +56,7 @@ __all__ = [
     "check_best_line_prediction",
     "check_cross_entropy",
     "check_doubling_prediction",
+    "check_forgetful_dense",
     "check_gap_prediction",
     "check_gflops",
     "check_hidden_activations",
@@ -59,10 +65,12 @@ __all__ = [
     "check_layer_shape_prediction",
     "check_majority_baseline",
     "check_nearest_centroid",
+    "check_neuron_gradients",
     "check_overfitting_prediction",
     "check_perceptron_update",
     "check_plateau_size",
     "check_predict_next_month",
+    "check_saturation_prediction",
     "check_sgd_epoch",
     "check_softmax",
     "check_suggest_family",
