@@ -35,6 +35,7 @@ from course.checks.lesson06 import (
     check_hidden_weight_gradients,
     check_zero_gradient_prediction,
 )
+from course.checks.lesson09 import check_largest_stable_lr, check_unit_step_prediction
 
 __all__ = [
     "check_bce_loss",
@@ -46,6 +47,7 @@ __all__ = [
     "check_hidden_activations",
     "check_hidden_weight_gradients",
     "check_inertia_prediction",
+    "check_largest_stable_lr",
     "check_layer_shape_prediction",
     "check_majority_baseline",
     "check_nearest_centroid",
@@ -54,6 +56,7 @@ __all__ = [
     "check_predict_next_month",
     "check_softmax",
     "check_suggest_family",
+    "check_unit_step_prediction",
     "check_weighted_sum",
     "check_xor_weights",
     "check_zero_gradient_prediction",
