@@ -49,6 +49,10 @@ from course.checks.lesson08 import (
     check_neuron_gradients,
     check_saturation_prediction,
 )
+from course.checks.lesson09 import (
+    check_largest_stable_lr,
+    check_unit_step_prediction,
+)
 
 __all__ = [
     "check_bce_loss",
@@ -62,6 +66,7 @@ __all__ = [
     "check_hidden_activations",
     "check_hidden_weight_gradients",
     "check_inertia_prediction",
+    "check_largest_stable_lr",
     "check_layer_shape_prediction",
     "check_majority_baseline",
     "check_nearest_centroid",
@@ -74,6 +79,7 @@ __all__ = [
     "check_sgd_epoch",
     "check_softmax",
     "check_suggest_family",
+    "check_unit_step_prediction",
     "check_weighted_sum",
     "check_xor_weights",
     "check_zero_gradient_prediction",

@@ -7,12 +7,14 @@ text caption):
 - :mod:`course.widgets.stepper`: the perceptron stepper (lesson 03);
 - :mod:`course.widgets.activations`: the activation explorer;
 - :mod:`course.widgets.playground`: the playground (lesson 04);
-- :mod:`course.widgets.forward`: the forward-pass explorer (lesson 05).
+- :mod:`course.widgets.forward`: the forward-pass explorer (lesson 05);
+- :mod:`course.widgets.learning_rate`: the learning-rate explorer (lesson 09).
 """
 
 from course.widgets.activations import ActivationExplorer, activation_explorer
 from course.widgets.base import InteractiveView, caption_html, figure_png, interactive_view
 from course.widgets.forward import ForwardExplorer, forward_explorer
+from course.widgets.learning_rate import LearningRateExplorer, learning_rate_explorer
 from course.widgets.playground import Playground, playground
 from course.widgets.stepper import PerceptronStepper, perceptron_stepper
 
@@ -20,6 +22,7 @@ __all__ = [
     "ActivationExplorer",
     "ForwardExplorer",
     "InteractiveView",
+    "LearningRateExplorer",
     "PerceptronStepper",
     "Playground",
     "activation_explorer",
@@ -27,6 +30,7 @@ __all__ = [
     "figure_png",
     "forward_explorer",
     "interactive_view",
+    "learning_rate_explorer",
     "perceptron_stepper",
     "playground",
 ]
