@@ -89,6 +89,20 @@ def test_exercises_have_two_to_four_graded_tests_after_solutions(lesson):
 
 
 @each_lesson
+def test_grade_ids_follow_one_pattern(lesson):
+    """``lNN-name`` for an answer and ``lNN-name-test`` for its test: the grade sheet's columns."""
+    cells = _read(lesson).cells
+    ids = [c.metadata.nbgrader.grade_id for c in cells if "nbgrader" in c.metadata]
+    assert len(ids) == len(set(ids)), f"duplicate grade_ids: {ids}"
+    for i, cell in enumerate(cells):
+        if is_solution_cell(cell):
+            name = cell.metadata.nbgrader.grade_id
+            assert re.fullmatch(rf"l{lesson.id}-[a-z0-9]+(-[a-z0-9]+)*", name), name
+            assert not name.endswith("-test"), name
+            assert cells[i + 1].metadata.nbgrader.grade_id == f"{name}-test"
+
+
+@each_lesson
 def test_nbval_lax_passes_every_code_cell(lesson, python3_kernel, tmp_path):
     path = ROOT / lesson.notebook
     n_code = sum(cell.cell_type == "code" for cell in _read(lesson).cells)
