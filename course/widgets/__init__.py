@@ -7,7 +7,8 @@ text caption):
 - :mod:`course.widgets.stepper`: the perceptron stepper (lesson 03);
 - :mod:`course.widgets.activations`: the activation explorer;
 - :mod:`course.widgets.playground`: the playground (lesson 04);
-- :mod:`course.widgets.forward`: the forward-pass explorer (lesson 05).
+- :mod:`course.widgets.forward`: the forward-pass explorer (lesson 05);
+- :mod:`course.widgets.vanishing`: the vanishing-gradient dashboard (lesson 10).
 """
 
 from course.widgets.activations import ActivationExplorer, activation_explorer
@@ -15,6 +16,7 @@ from course.widgets.base import InteractiveView, caption_html, figure_png, inter
 from course.widgets.forward import ForwardExplorer, forward_explorer
 from course.widgets.playground import Playground, playground
 from course.widgets.stepper import PerceptronStepper, perceptron_stepper
+from course.widgets.vanishing import VanishingDashboard, vanishing_dashboard
 
 __all__ = [
     "ActivationExplorer",
@@ -22,6 +24,7 @@ __all__ = [
     "InteractiveView",
     "PerceptronStepper",
     "Playground",
+    "VanishingDashboard",
     "activation_explorer",
     "caption_html",
     "figure_png",
@@ -29,4 +32,5 @@ __all__ = [
     "interactive_view",
     "perceptron_stepper",
     "playground",
+    "vanishing_dashboard",
 ]
