@@ -35,23 +35,31 @@ from course.checks.lesson06 import (
     check_hidden_weight_gradients,
     check_zero_gradient_prediction,
 )
+from course.checks.lesson10 import (
+    check_first_weight_gradient,
+    check_largest_gradient_prediction,
+    check_smallest_depth,
+)
 
 __all__ = [
     "check_bce_loss",
     "check_best_line_prediction",
     "check_cross_entropy",
     "check_doubling_prediction",
+    "check_first_weight_gradient",
     "check_gap_prediction",
     "check_gflops",
     "check_hidden_activations",
     "check_hidden_weight_gradients",
     "check_inertia_prediction",
+    "check_largest_gradient_prediction",
     "check_layer_shape_prediction",
     "check_majority_baseline",
     "check_nearest_centroid",
     "check_perceptron_update",
     "check_plateau_size",
     "check_predict_next_month",
+    "check_smallest_depth",
     "check_softmax",
     "check_suggest_family",
     "check_weighted_sum",
