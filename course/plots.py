@@ -1274,7 +1274,7 @@ def plot_training_runs(
               title=f"Gradient norm of the {which} layer")  # fmt: skip
     right.xaxis.set_major_locator(MaxNLocator(integer=True))
     right.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    left.get_legend().remove()
+    left.legend(handles=left.get_lines()[-1:], loc="lower left", fontsize=8)  # guessing only
     if title:
         fig.suptitle(title)
     return fig

@@ -808,5 +808,6 @@ def test_training_runs_show_the_loss_and_the_first_layers_norm_per_epoch():
         1e-1,
     ]
     assert list(right.get_lines()[0].get_xdata()) == [0, 1, 2]
+    assert legend_texts(left) == ["guessing (2.30)"]
     with pytest.raises(ValueError, match=r"must be \(epochs \+ 1, layers\)"):
         plots.plot_training_runs({"net": ([2.0], [1.0, 2.0])})
