@@ -259,7 +259,15 @@ LESSONS: tuple[Lesson, ...] = (
             "Measure how gradients shrink layer by layer with sigmoid",
             "Fix it with ReLU, He initialisation, batch normalisation and residual connections",
         ),
-        (NotesRange(769, 842, "Vanishing gradients"),),
+        (
+            NotesRange(769, 774, "1. The vanishing gradient problem"),
+            NotesRange(775, 790, "2. Why it happens"),
+            NotesRange(791, 802, "7. The notes' 50-layer example"),
+            NotesRange(803, 815, "4. Activation functions and their role"),
+            NotesRange(816, 829, "5. How to address it"),
+            NotesRange(830, 840, "3. The notes' 3-layer example"),
+            NotesRange(841, 842, "Summary"),
+        ),
     ),
     Lesson(
         11,

@@ -53,6 +53,11 @@ from course.checks.lesson09 import (
     check_largest_stable_lr,
     check_unit_step_prediction,
 )
+from course.checks.lesson10 import (
+    check_first_weight_gradient,
+    check_largest_gradient_prediction,
+    check_smallest_depth,
+)
 
 __all__ = [
     "check_bce_loss",
@@ -60,12 +65,14 @@ __all__ = [
     "check_best_line_prediction",
     "check_cross_entropy",
     "check_doubling_prediction",
+    "check_first_weight_gradient",
     "check_forgetful_dense",
     "check_gap_prediction",
     "check_gflops",
     "check_hidden_activations",
     "check_hidden_weight_gradients",
     "check_inertia_prediction",
+    "check_largest_gradient_prediction",
     "check_largest_stable_lr",
     "check_layer_shape_prediction",
     "check_majority_baseline",
@@ -77,6 +84,7 @@ __all__ = [
     "check_predict_next_month",
     "check_saturation_prediction",
     "check_sgd_epoch",
+    "check_smallest_depth",
     "check_softmax",
     "check_suggest_family",
     "check_unit_step_prediction",

@@ -8,7 +8,8 @@ text caption):
 - :mod:`course.widgets.activations`: the activation explorer;
 - :mod:`course.widgets.playground`: the playground (lesson 04);
 - :mod:`course.widgets.forward`: the forward-pass explorer (lesson 05);
-- :mod:`course.widgets.learning_rate`: the learning-rate explorer (lesson 09).
+- :mod:`course.widgets.learning_rate`: the learning-rate explorer (lesson 09);
+- :mod:`course.widgets.vanishing`: the vanishing-gradient dashboard (lesson 10).
 """
 
 from course.widgets.activations import ActivationExplorer, activation_explorer
@@ -17,6 +18,7 @@ from course.widgets.forward import ForwardExplorer, forward_explorer
 from course.widgets.learning_rate import LearningRateExplorer, learning_rate_explorer
 from course.widgets.playground import Playground, playground
 from course.widgets.stepper import PerceptronStepper, perceptron_stepper
+from course.widgets.vanishing import VanishingDashboard, vanishing_dashboard
 
 __all__ = [
     "ActivationExplorer",
@@ -25,6 +27,7 @@ __all__ = [
     "LearningRateExplorer",
     "PerceptronStepper",
     "Playground",
+    "VanishingDashboard",
     "activation_explorer",
     "caption_html",
     "figure_png",
@@ -33,4 +36,5 @@ __all__ = [
     "learning_rate_explorer",
     "perceptron_stepper",
     "playground",
+    "vanishing_dashboard",
 ]

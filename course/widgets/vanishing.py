@@ -1,0 +1,253 @@
+"""The vanishing-gradient dashboard: build a deep network on the digits, see every layer's
+gradient and the training loss.
+
+Choose the depth, the activation, the weight initialisation, batch normalisation and
+residual connections; the dashboard builds the network with dlcore, measures the gradient
+norm :math:`\\lVert \\partial L/\\partial W^{[l]} \\rVert` of every layer before and after a
+short training run, and the training loss per epoch. Drawn like ``course.widgets``:
+off-screen figures shown as PNG bytes in an ``ipywidgets.Image``, with a caption in words.
+
+The functions that build, probe and train the network (:func:`deep_network`,
+:func:`dense_layers`, :func:`gradient_norms`, :func:`train_recording`) are the ones lesson
+10 uses for its figures.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+import dlcore as dl
+from course.plots import plot_gradient_norms, plot_loss_per_epoch
+from course.widgets.base import caption_html, figure_png
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITS",
+    "VanishingDashboard",
+    "deep_network",
+    "dense_layers",
+    "gradient_norms",
+    "train_recording",
+    "vanishing_dashboard",
+]
+
+#: the hidden activations the dashboard offers
+ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
+#: the weight initialisations it offers (dlcore names): Xavier, He and small N(0, 0.01²)
+INITS: tuple[str, ...] = ("xavier", "he", "normal")
+#: the depths it allows (number of Dense layers, the softmax output included)
+MIN_DEPTH, MAX_DEPTH = 2, 50
+#: the loss of every deep network here: softmax output, cross-entropy over 10 digits
+_LOSS = dl.losses.get("cross_entropy")
+
+
+def deep_network(
+    depth: int,
+    activation: str = "sigmoid",
+    init: str = "xavier",
+    batchnorm: bool = False,
+    residual: bool = False,
+    n_in: int = 64,
+    width: int = 32,
+    n_out: int = 10,
+    seed: int = 0,
+) -> dl.Sequential:
+    """``depth`` Dense layers: ``n_in -> width``, ``depth - 2`` hidden blocks ``width ->
+    width``, then ``width -> n_out`` with a softmax.
+
+    Each hidden block is ``Dense(width, width, activation)``, followed by ``BatchNorm``
+    when ``batchnorm``; with ``residual`` the block is wrapped in ``Residual``:
+    :math:`a^{[l]} = a^{[l-1]} + F(a^{[l-1]})`. All weights come from ``init`` and ``seed``.
+    """
+    if isinstance(depth, bool) or not isinstance(depth, int | np.integer):
+        raise TypeError(f"depth must be a whole number of layers; got {depth!r}")
+    if not MIN_DEPTH <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth must be between {MIN_DEPTH} and {MAX_DEPTH} layers; got {depth}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {list(ACTIVATIONS)}; got {activation!r}")
+    if init not in dl.initializers.NAMES:
+        raise ValueError(f"init must be one of {list(dl.initializers.NAMES)}; got {init!r}")
+    rng = np.random.default_rng(seed)
+    layers: list[dl.Layer] = [dl.Dense(n_in, width, activation, init=init, seed=rng)]
+    for _ in range(depth - 2):
+        block: list[dl.Layer] = [dl.Dense(width, width, activation, init=init, seed=rng)]
+        if batchnorm:
+            block.append(dl.BatchNorm(width))
+        inner = block[0] if len(block) == 1 else dl.Sequential(block)
+        layers.append(dl.Residual(inner) if residual else inner)
+    layers.append(dl.Dense(width, n_out, "softmax", init=init, seed=rng))
+    return dl.Sequential(layers)
+
+
+def dense_layers(model: Any) -> list[dl.Dense]:
+    """The Dense layers of ``model`` in order, looking inside Sequential and Residual."""
+    if isinstance(model, dl.Dense):
+        return [model]
+    if isinstance(model, dl.Residual):
+        return dense_layers(model.block)
+    return [d for layer in getattr(model, "layers", ()) for d in dense_layers(layer)]
+
+
+def gradient_norms(model: dl.Sequential, X: Any, y: Any) -> np.ndarray:
+    """One forward and backward pass on ``(X, y)`` (cross-entropy); returns
+    :math:`\\lVert \\partial L/\\partial W^{[l]} \\rVert_F` for every Dense layer, first to last."""
+    out = model.forward(X)
+    model.backward(_LOSS.backward(out, y))
+    return np.array([np.linalg.norm(layer.dW) for layer in dense_layers(model)])
+
+
+def train_recording(
+    model: dl.Sequential,
+    X: Any,
+    y: Any,
+    epochs: int = 5,
+    lr: float = 0.003,
+    batch_size: int = 32,
+    seed: int = 0,
+    probe: int = 256,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Train with Adam, one epoch at a time, and record as it goes.
+
+    Returns ``losses`` (the mean training loss of each epoch, shape ``(epochs,)``) and
+    ``norms`` (shape ``(epochs + 1, layers)``: :func:`gradient_norms` on the first ``probe``
+    examples before training and after each epoch).
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    optimizer = dl.Adam(lr=lr)
+    norms = [gradient_norms(model, X[:probe], y[:probe])]
+    losses = []
+    for epoch in range(epochs):
+        history = model.fit(
+            X, y, loss="cross_entropy", optimizer=optimizer, epochs=1,
+            batch_size=batch_size, seed=seed + epoch,
+        )  # fmt: skip
+        losses.append(history.loss[-1])
+        norms.append(gradient_norms(model, X[:probe], y[:probe]))
+    return np.array(losses), np.array(norms)
+
+
+class VanishingDashboard(W.VBox):
+    """Controls for a deep network on the digits and its per-layer gradient norms.
+
+    State for tests and curious learners: ``model`` (the trained ``dl.Sequential``),
+    ``losses`` and ``norms`` (from :func:`train_recording`), ``seconds`` (the last redraw),
+    ``figure``, and the widgets ``controls`` (name -> widget), ``image``, ``caption`` and
+    ``readout``.
+    """
+
+    def __init__(
+        self,
+        depth: int = 20,
+        activation: str = "sigmoid",
+        init: str = "xavier",
+        batchnorm: bool = False,
+        residual: bool = False,
+        n_samples: int = 256,
+        epochs: int = 4,
+        seed: int = 0,
+    ) -> None:
+        deep_network(depth, activation, init, batchnorm, residual)  # checks the choices
+        if not 32 <= n_samples <= 1797:
+            raise ValueError(f"n_samples must be between 32 and 1797 digits; got {n_samples}")
+        if not 1 <= epochs <= 50:
+            raise ValueError(f"epochs must be between 1 and 50; got {epochs}")
+        X, y = dl.datasets.load_digits()
+        rows = np.random.default_rng(seed).permutation(len(X))[:n_samples]
+        self.X, self.y, self.epochs, self.seed = X[rows], y[rows], epochs, seed
+        self.controls: dict[str, W.ValueWidget] = {
+            "depth": W.IntSlider(value=depth, min=MIN_DEPTH, max=MAX_DEPTH, description="depth",
+                                 continuous_update=False),
+            "activation": W.Dropdown(options=ACTIVATIONS, value=activation,
+                                     description="activation"),
+            "init": W.Dropdown(options=INITS, value=init, description="init"),
+            "batchnorm": W.Checkbox(value=batchnorm, description="BatchNorm"),
+            "residual": W.Checkbox(value=residual, description="residual"),
+        }  # fmt: skip
+        for control in self.controls.values():
+            control.observe(lambda _: self.update(), names="value")
+        self.image = W.Image(format="png")
+        self.caption = W.HTML()
+        self.readout = W.HTML()
+        rows_of_controls = [
+            W.HBox([self.controls[k] for k in ("depth", "activation", "init")]),
+            W.HBox([self.controls[k] for k in ("batchnorm", "residual")]),
+        ]
+        super().__init__([*rows_of_controls, self.image, self.readout, self.caption])
+        self.update()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self) -> None:
+        """Build the chosen network, train it briefly while recording, redraw."""
+        start = time.perf_counter()
+        v = self.values
+        self.model = deep_network(**v, seed=self.seed)
+        self.losses, self.norms = train_recording(
+            self.model, self.X, self.y, epochs=self.epochs, seed=self.seed
+        )
+        self.figure = self._figure()
+        self.image.value = figure_png(self.figure, dpi=160)
+        first, last = self.norms[0, 0], self.norms[0, -1]
+        setup = self._setup_text()
+        self.readout.value = (
+            f"<b>{setup}</b>: at the start, first layer's gradient {first:.2e}, last layer's "
+            f"{last:.2e} (ratio {self._ratio(first, last)}); training loss after "
+            f"{self.epochs} epochs {self.losses[-1]:.3f} (guessing: ln 10 = {np.log(10):.3f})"
+        )
+        self.caption.value = caption_html(
+            f"Left: the gradient norm of each of the {v['depth']} layers of a {setup} network "
+            f"on the digits, at the start (solid) and after {self.epochs} epochs (dashed), on "
+            f"a log scale; the first layer's is {first:.1e}, the last's {last:.1e}. Right: the "
+            f"training loss per epoch, from {self.losses[0]:.2f} to {self.losses[-1]:.2f}, "
+            f"against the dashed line of guessing, ln 10."
+        )
+        self.seconds = time.perf_counter() - start
+
+    @staticmethod
+    def _ratio(first: float, last: float) -> str:
+        return f"{first / last:.1e}" if last > 0 else "undefined: the last layer's is 0"
+
+    def _setup_text(self) -> str:
+        v = self.values
+        extras = [name for name in ("batchnorm", "residual") if v[name]]
+        names = {"batchnorm": "BatchNorm", "residual": "residual"}
+        return ", ".join([v["activation"], v["init"], *(names[e] for e in extras)])
+
+    def _figure(self) -> Figure:
+        fig = Figure(figsize=(8.4, 3.4), layout="constrained")
+        FigureCanvasAgg(fig)
+        left, right = fig.subplots(1, 2, width_ratios=[1.5, 1])
+        plot_gradient_norms(
+            {"start": self.norms[0], f"after {self.epochs} epochs": self.norms[-1]},
+            ax=left,
+            title=f"{self._setup_text()}, {self.values['depth']} layers",
+            styles=[{"ls": "-"}, {"ls": "--"}],
+        )
+        plot_loss_per_epoch({"training loss": self.losses}, ax=right, title="Training loss")
+        return fig
+
+
+def vanishing_dashboard(
+    depth: int = 20,
+    activation: str = "sigmoid",
+    init: str = "xavier",
+    batchnorm: bool = False,
+    residual: bool = False,
+    n_samples: int = 256,
+    epochs: int = 4,
+    seed: int = 0,
+) -> VanishingDashboard:
+    """The dashboard, opened on the given setup (default: 20 sigmoid layers, Xavier)."""
+    return VanishingDashboard(
+        depth, activation, init, batchnorm, residual, n_samples=n_samples, epochs=epochs,
+        seed=seed,
+    )  # fmt: skip
