@@ -1223,23 +1223,29 @@ def plot_detections(
 
     image = np.asarray(image, dtype=float)
     fig, ax = _axes(ax, figsize=(6.0, 6.0))
-    ax.imshow(image, cmap="gray_r", extent=(0, image.shape[1], image.shape[0], 0))
+    ax.imshow(image, cmap="gray_r", vmin=0, vmax=1, extent=(0, image.shape[1], image.shape[0], 0))
     if grid:
         for k in range(1, grid):
             ax.axvline(k * image.shape[1] / grid, color=PALETTE[7], lw=0.6, alpha=0.6)
             ax.axhline(k * image.shape[0] / grid, color=PALETTE[7], lw=0.6, alpha=0.6)
     for name, (x1, y1, x2, y2) in truth.items():
-        ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=2, color=PALETTE[4]))
-        ax.text(x1, y1 - 1, name, color=PALETTE[4], fontsize=9, va="bottom")
+        ax.add_patch(
+            Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=2, color=OKABE_ITO["blue"])
+        )
+        ax.text(x1, y1 - 1, name, color=OKABE_ITO["blue"], fontsize=9, va="bottom")
     for name, (x1, y1, x2, y2) in predicted.items():
         hit = ious[name] >= threshold
-        colour = PALETTE[2] if hit else PALETTE[5]
+        colour = OKABE_ITO["bluish_green"] if hit else OKABE_ITO["vermillion"]
         ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=2, ls="--", color=colour))
         ax.text(x2, y2 + 1, f"IoU {ious[name]:.2f}", color=colour, fontsize=9, ha="right", va="top")
     handles = [
-        Rectangle((0, 0), 1, 1, fill=False, lw=2, color=PALETTE[4], label="true box"),
-        Rectangle((0, 0), 1, 1, fill=False, lw=2, ls="--", color=PALETTE[2], label="hit"),
-        Rectangle((0, 0), 1, 1, fill=False, lw=2, ls="--", color=PALETTE[5], label="miss"),
+        Rectangle((0, 0), 1, 1, fill=False, lw=2, color=OKABE_ITO["blue"], label="true box"),
+        Rectangle(
+            (0, 0), 1, 1, fill=False, lw=2, ls="--", color=OKABE_ITO["bluish_green"], label="hit"
+        ),
+        Rectangle(
+            (0, 0), 1, 1, fill=False, lw=2, ls="--", color=OKABE_ITO["vermillion"], label="miss"
+        ),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set(title=title or f"Detections, hit when IoU ≥ {threshold}", xticks=[], yticks=[])

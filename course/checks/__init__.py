@@ -35,10 +35,17 @@ from course.checks.lesson06 import (
     check_hidden_weight_gradients,
     check_zero_gradient_prediction,
 )
+from course.checks.lesson11 import (
+    check_attention_weights,
+    check_conv_layer_prediction,
+    check_iou,
+)
 
 __all__ = [
+    "check_attention_weights",
     "check_bce_loss",
     "check_best_line_prediction",
+    "check_conv_layer_prediction",
     "check_cross_entropy",
     "check_doubling_prediction",
     "check_gap_prediction",
@@ -46,6 +53,7 @@ __all__ = [
     "check_hidden_activations",
     "check_hidden_weight_gradients",
     "check_inertia_prediction",
+    "check_iou",
     "check_layer_shape_prediction",
     "check_majority_baseline",
     "check_nearest_centroid",
