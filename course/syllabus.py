@@ -283,8 +283,12 @@ LESSONS: tuple[Lesson, ...] = (
             "Know what YOLO, LSTM, GRU and Transformers are for",
         ),
         (
-            NotesRange(32, 52, "CNNs and RNNs"),
-            NotesRange(53, 60, "Advanced topics"),
+            NotesRange(32, 46, "Key techniques: ANN, CNN and RNN"),
+            NotesRange(47, 48, "Why CNNs suit images and video"),
+            NotesRange(49, 52, "RNNs: a cell unrolled over a sequence"),
+            NotesRange(53, 54, "Object detection and YOLO"),
+            NotesRange(55, 56, "LSTM and GRU"),
+            NotesRange(57, 60, "BERT, translation and chatbots"),
         ),
     ),
     Lesson(

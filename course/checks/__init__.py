@@ -58,11 +58,18 @@ from course.checks.lesson10 import (
     check_largest_gradient_prediction,
     check_smallest_depth,
 )
+from course.checks.lesson11 import (
+    check_attention_weights,
+    check_conv_layer_prediction,
+    check_iou,
+)
 
 __all__ = [
+    "check_attention_weights",
     "check_bce_loss",
     "check_best_epoch",
     "check_best_line_prediction",
+    "check_conv_layer_prediction",
     "check_cross_entropy",
     "check_doubling_prediction",
     "check_first_weight_gradient",
@@ -72,6 +79,7 @@ __all__ = [
     "check_hidden_activations",
     "check_hidden_weight_gradients",
     "check_inertia_prediction",
+    "check_iou",
     "check_largest_gradient_prediction",
     "check_largest_stable_lr",
     "check_layer_shape_prediction",
