@@ -41,7 +41,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         """Sockets and connection file in ``workdir``; the sandbox's limits."""
         self.workdir, self.sandboxed, self.limits = workdir, sandboxed, limits
         self.transport = "ipc"
-        self.ip = str(workdir / "kernel")
+        self.ip = str(workdir / "k")
         self.cache_ports = False
         self.connection_file = str(workdir / "kernel.json")
         # a signal would reach bwrap, not the kernel: interrupt with a control message

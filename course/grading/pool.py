@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.context
+import os
 import pickle
 import shutil
 import sys
@@ -53,7 +54,9 @@ def run_workers(
     """
     ctx = _context()
     pending, running, results = deque(enumerate(tasks)), [], []
-    scratch_dir = tempfile.TemporaryDirectory(prefix="course-workers-", ignore_cleanup_errors=True)
+    scratch_dir = tempfile.TemporaryDirectory(
+        prefix="course-workers-", dir=_scratch_base(), ignore_cleanup_errors=True
+    )
     with scratch_dir as scratch:
         try:
             while pending or running:
@@ -77,6 +80,13 @@ def run_workers(
                 kill_tree(worker.process.pid)
                 worker.process.join()
     return results
+
+
+def _scratch_base() -> str:
+    """The temporary folder, or ``/tmp`` when its path is too long for the kernel's ipc
+    sockets (a Unix socket path has at most 107 bytes)."""
+    base = tempfile.gettempdir()
+    return base if len(base) <= 50 or not os.path.isdir("/tmp") else "/tmp"
 
 
 def kill_tree(pid: int) -> None:
