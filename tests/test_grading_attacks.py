@@ -23,6 +23,7 @@ import psutil
 import pytest
 from test_release import answered, stubbed, write_lesson
 
+from course.editions import is_test_cell
 from course.errors import CourseError
 from course.grading.batch import grade
 from course.grading.exercises import Exercise, close
@@ -166,6 +167,12 @@ def attacked(tmp_path_factory, sandbox_available):
     nbformat.write(stubbed(instructor), subs / NAME / NOTEBOOK)
     nbformat.write(stubbed(instructor), subs / "=1+1.ipynb")
     nbformat.write(stubbed(instructor), subs / "upper.IPYNB")
+    tagged = stubbed(instructor)  # a learner edition tags its test cells raises-exception
+    for cell in tagged.cells:
+        if is_test_cell(cell):
+            cell.metadata["tags"] = ["raises-exception"]
+    (subs / "tagged").mkdir()
+    nbformat.write(tagged, subs / "tagged" / NOTEBOOK)
     nbformat.write(stubbed(instructor), subs / ".dotted.ipynb")
     (subs / "link-instructor.ipynb").symlink_to(source)
     (subs / "link-passwd.ipynb").symlink_to("/etc/passwd")
@@ -229,6 +236,12 @@ ATTACKERS = [
 def test_an_attack_scores_zero(attacked, student):
     result = attacked["results"][student]
     assert result.total == 0, result.reasons
+
+
+def test_a_failing_test_cell_tagged_raises_exception_scores_zero(attacked):
+    result = attacked["results"]["tagged"]
+    assert result.total == 0
+    assert "step-test failed (NotImplementedError)" in "; ".join(result.reasons)
 
 
 @pytest.mark.parametrize("student", ["alice", "zed"])

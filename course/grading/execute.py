@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -128,7 +129,8 @@ def run(
     original_start = km.start_kernel
 
     async def start_kernel(**kwargs: Any) -> None:
-        await original_start(**kwargs)
+        # the kernel's own stdout and stderr (its banner, a flood) never reach the terminal
+        await original_start(**kwargs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client.namespace = _namespace_of(km)
 
     km.start_kernel = start_kernel  # type: ignore[method-assign]
