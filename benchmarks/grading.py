@@ -1,7 +1,8 @@
 """Grading throughput: 100 submissions of one lesson (half correct, half stubs), 1 and 2 jobs.
 
 Run: python benchmarks/grading.py [--lesson 03] [--copies 100] [--jobs 1 2]
-Prints the wall time and the notebooks graded per minute for each number of jobs.
+        [--sandbox bwrap none]
+Prints the wall time and the notebooks graded per minute for each sandbox and number of jobs.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--lesson", default="03")
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--sandbox", nargs="+", default=["bwrap", "none"])
     args = parser.parse_args()
     source = resolve(args.lesson).path
     correct, stub = submissions(nbformat.read(source, as_version=4))
@@ -52,17 +54,19 @@ def main() -> None:
             folder.mkdir(parents=True)
             nbformat.write(correct if index % 2 == 0 else stub, folder / source.name)
         print(f"{args.copies} submissions of {source.name} (half correct, half stubs)")
-        for jobs in args.jobs:
-            start = time.perf_counter()
-            results = grade(
-                subs, source, Path(tmp) / f"grades-{jobs}.csv", jobs=jobs, progress=False
-            )
-            wall = time.perf_counter() - start
-            graded = sum(r.status == "graded" for r in results)
-            print(
-                f"jobs={jobs}: {wall:7.1f} s wall, {60 * len(results) / wall:6.1f} notebooks/min "
-                f"({graded} graded in full)"
-            )
+        for sandbox in args.sandbox:
+            for jobs in args.jobs:
+                start = time.perf_counter()
+                out = Path(tmp) / f"grades-{sandbox}-{jobs}.csv"
+                results = grade(subs, source, out, jobs=jobs, sandbox=sandbox, progress=False)
+                wall = time.perf_counter() - start
+                scored = sum(r.total > 0 for r in results)
+                graded = sum(r.status == "graded" for r in results)
+                print(
+                    f"sandbox={sandbox:5s} jobs={jobs}: {wall:7.1f} s wall, "
+                    f"{60 * len(results) / wall:6.1f} notebooks/min ({graded} graded in full, "
+                    f"{scored} with points)"
+                )
 
 
 if __name__ == "__main__":

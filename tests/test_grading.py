@@ -189,10 +189,10 @@ def test_a_notebook_that_ignores_interrupts_is_killed_with_its_kernel(
 ):
     source = write_lesson(tmp_path / "course")
     instructor = nbformat.read(source, as_version=4)
-    pid_file = tmp_path / "kernel.pid"
+    marker = "4242.4242"  # the sleep a stubborn answer leaves running, found by its argument
     stubborn = (
-        "import os, signal\n"
-        f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "import os, signal, subprocess\n"
+        f"subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n"
         "def weighted_sum(x, w, b):\n"
         "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
         "    while True:\n"
@@ -217,8 +217,8 @@ def test_a_notebook_that_ignores_interrupts_is_killed_with_its_kernel(
     assert by_student["mallory"].total == 0
     assert "stopped after 8 s (time limit per notebook)" in by_student["mallory"].reasons[0]
     assert by_student["alice"].total == 3
-    kernel_pid = int(pid_file.read_text())
-    assert not psutil.pid_exists(kernel_pid) or psutil.Process(kernel_pid).status() == "zombie"
+    left = [p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", marker]]
+    assert not left
 
 
 def test_restore_cells_puts_back_a_deleted_test_cell_after_its_solution(tmp_path):

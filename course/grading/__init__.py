@@ -8,7 +8,12 @@ temporary folder (the submission itself is only read). The package keeps apart
 - :mod:`~course.grading.pool`: the worker processes, their time limits and the killing of
   a worker with its kernel;
 - :mod:`~course.grading.report`: the grades CSV and the feedback pages;
-- :mod:`~course.grading.batch`: ``grade()``, a class through the pool into the report.
+- :mod:`~course.grading.batch`: ``grade()``, a class through the pool into the report;
+- :mod:`~course.grading.sandbox` and :mod:`~course.grading.execute`: the bubblewrap
+  sandbox and the kernel run in it, with every execute_reply recorded;
+- :mod:`~course.grading.exercises` and :mod:`~course.grading.harvest`: the grader-side
+  specs and the learner's results brought back as JSON to be judged in the grader;
+- :mod:`~course.grading.files`: regular files only, bounded reads, safe output paths.
 
 This module is the command; it imports none of them until the command runs, so that
 ``course --help`` starts no Jupyter machinery. ``course.grading.grade`` is
@@ -36,7 +41,13 @@ def __getattr__(name: str) -> object:
 def _run(args: argparse.Namespace) -> int:
     source = resolve(args.lesson, checked_root(args.root)).path
     from course.grading.batch import grade
+    from course.grading.logic import load_lesson
 
+    if args.sandbox == "none":
+        print("WARNING: --sandbox none: submissions run as you, with your files and network")
+    lesson = load_lesson(source, args.release, hidden_tests=args.hidden_tests)
+    for grade_id, mode in lesson.modes().items():
+        print(f"  {grade_id}: {mode}")
     results = grade(
         args.submissions,
         source,
@@ -46,6 +57,8 @@ def _run(args: argparse.Namespace) -> int:
         notebook_timeout=args.timeout_notebook,
         feedback=args.feedback,
         release_dir=args.release,
+        sandbox=args.sandbox,
+        hidden_tests=args.hidden_tests,
         progress=True,
     )
     problems = sum(r.status != "graded" for r in results)
@@ -63,8 +76,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "grade",
         help="run and score every submitted notebook of a lesson into a CSV",
         description="Execute each submission (SUBMISSIONS/<student>/<notebook> or "
-        "SUBMISSIONS/<student>.ipynb) in a fresh kernel with the instructor's test cells "
-        "(hidden tests included) and write one row per student to --out.",
+        "SUBMISSIONS/<student>.ipynb) in a fresh, sandboxed kernel with the instructor's "
+        "test cells (hidden tests included), judge the exercises that have a grader-side "
+        "spec in the grader itself, and write one row per student to --out.",
     )
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR")
     parser.add_argument(
@@ -103,5 +117,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="the release folder whose release.json checksums to compare "
         "against (default: recompute them from the lesson)",
+    )
+    parser.add_argument(
+        "--sandbox",
+        choices=("bwrap", "none"),
+        default="bwrap",
+        help="isolate each submission with bubblewrap (default), or run it as you: only "
+        "inside a container or as a throwaway user",
+    )
+    parser.add_argument(
+        "--hidden-tests",
+        type=Path,
+        metavar="FILE",
+        help="a JSON file of extra cases per test grade_id, kept out of the repository: "
+        '{"l02-gflops-test": [[300, 0.25]]}',
     )
     parser.set_defaults(func=_run)

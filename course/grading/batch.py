@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
 
 from course.errors import CourseError
+from course.grading.exercises import Exercise
+from course.grading.files import check_outputs
 from course.grading.logic import Result, find_submissions, load_lesson
 from course.grading.pool import Task, run_workers
 from course.grading.report import write_csv
+from course.grading.sandbox import Limits, probe
+
+#: the ways a submission can run: isolated by bubblewrap, or as the teacher (trusted only)
+SANDBOXES = ("bwrap", "none")
 
 
 def grade(
@@ -22,34 +33,76 @@ def grade(
     notebook_timeout: float = 300.0,
     feedback: str | Path | None = None,
     release_dir: str | Path | None = None,
+    sandbox: str = "bwrap",
+    hidden_tests: str | Path | None = None,
+    exercises: dict[str, Exercise] | None = None,
+    limits: Limits | None = None,
     progress: bool = True,
 ) -> list[Result]:
     """Grade every submission of the lesson ``source`` and write the CSV ``out``.
 
     ``jobs`` notebooks run at once, each in a worker process killed (with its kernel) after
     ``notebook_timeout`` seconds; a cell is interrupted after ``cell_timeout`` seconds.
-    One feedback HTML per student goes to ``feedback`` when given.
+    Each kernel runs in a bubblewrap sandbox unless ``sandbox="none"``; a CourseError says
+    why when the machine cannot isolate. One feedback HTML per student goes to
+    ``feedback`` when given. ``exercises`` replaces the package's grader-side specs, and
+    ``hidden_tests`` (a JSON file) adds cases to them.
     """
     check_positive("--jobs", jobs)
     check_positive("--timeout-cell", cell_timeout)
     check_positive("--timeout-notebook", notebook_timeout)
-    lesson = load_lesson(source, release_dir)
+    if sandbox not in SANDBOXES:
+        raise CourseError(f"--sandbox must be one of {', '.join(SANDBOXES)}, got {sandbox!r}")
+    if sandbox == "bwrap":
+        problem = probe()
+        if problem is not None:
+            raise CourseError(
+                f"cannot isolate the submissions: {problem}. Install bubblewrap (Debian: "
+                "apt-get install bubblewrap), or grade inside a container or as a throwaway "
+                "user and pass --sandbox none (see the teachers' guide)"
+            )
+    lesson = load_lesson(source, release_dir, exercises=exercises, hidden_tests=hidden_tests)
+    lesson = replace(lesson, sandboxed=sandbox == "bwrap", limits=limits or Limits())
     found = find_submissions(submissions, lesson.source.name)
-    for option, target in (("--out", out), ("--feedback", feedback)):
-        if target is not None and Path(submissions).resolve() in Path(target).resolve().parents:
-            raise CourseError(f"{option} {target} is inside the submissions folder {submissions}")
+    out = Path(out)
     feedback = Path(feedback) if feedback is not None else None
+    course = lesson.source.resolve().parent
+    forbidden = {
+        "the submissions folder": Path(submissions),
+        "the course": course.parent if course.name == "notebooks" else course,
+    }
+    check_outputs(out, feedback, forbidden, [lesson.source, *filter(None, found.values())])
     if feedback is not None:
         feedback.mkdir(parents=True, exist_ok=True)
     tasks = [Task(student, path, lesson, cell_timeout, feedback) for student, path in found.items()]
     tqdm.monitor_interval = 0  # no monitor thread: the workers are forked from this process
-    with tqdm(
-        total=len(tasks), desc=f"grading {lesson.source.stem}", unit="nb", disable=not progress
-    ) as bar:
+    with (
+        _terminate_as_interrupt(),
+        tqdm(
+            total=len(tasks), desc=f"grading {lesson.source.stem}", unit="nb", disable=not progress
+        ) as bar,
+    ):
         results = run_workers(tasks, jobs, notebook_timeout, bar.update)
     results.sort(key=lambda r: r.student)
     write_csv(results, lesson, out)
     return results
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt meanwhile, so the workers and scratch are cleaned."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def check_positive(option: str, value: float) -> None:

@@ -2,25 +2,29 @@
 
 Before running, the instructor's test cells (hidden tests included) and the release's
 locked cells replace the submitted ones, matched by ``grade_id``; an edited test cell is
-noted and graded with the original. A test cell that runs without error scores its points,
-one that raises scores 0. Cells run with ``allow_errors``, so a stub or a crash in one
-exercise does not stop the others; a cell running longer than the per-cell limit is
-interrupted.
+noted and graded with the original. A test cell scores its points when its execute_reply
+says ``ok`` and, for an exercise with a grader-side spec
+(:mod:`course.grading.exercises`), when the grader's own judge accepts the learner's
+results on the spec's cases; otherwise 0. Cells run with ``allow_errors``, so a stub or a
+crash in one exercise does not stop the others; a cell running longer than the per-cell
+limit is interrupted.
 """
 
 from __future__ import annotations
 
 import copy
-import logging
-import tempfile
-from dataclasses import dataclass, field
+import os
+import secrets
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
 
-from course.editions import is_test_cell, nbgrader_meta, read_notebook
+from course.editions import is_solution_cell, is_test_cell, nbgrader_meta, read_notebook
 from course.errors import CourseError
-from course.kernel import kernel_config
+from course.grading.exercises import Exercise, builtin, with_hidden_tests
+from course.grading.files import NOTEBOOK_BYTES, read_regular
+from course.grading.sandbox import Limits
 from course.release import compute_checksum, read_manifest, release_notebook
 
 #: the longest piece of an error message kept in the reason column
@@ -53,6 +57,20 @@ class Lesson:
     source: Path
     points: dict[str, float]
     checksums: dict[str, str]
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+    sandboxed: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+    def modes(self) -> dict[str, str]:
+        """How each test cell is scored: by the grader's judge, or by the test cell alone."""
+        return {
+            gid: (
+                f"judged by the grader ({len(self.exercises[gid].cases)} cases)"
+                if gid in self.exercises
+                else "test cell only (no grader-side spec)"
+            )
+            for gid in self.points
+        }
 
     @property
     def max_total(self) -> float:
@@ -64,14 +82,23 @@ class Lesson:
         return dict.fromkeys(self.points, 0.0)
 
 
-def load_lesson(source: str | Path, release_dir: str | Path | None = None) -> Lesson:
+def load_lesson(
+    source: str | Path,
+    release_dir: str | Path | None = None,
+    *,
+    exercises: dict[str, Exercise] | None = None,
+    hidden_tests: str | Path | None = None,
+) -> Lesson:
     """Read an instructor notebook; checksums from ``release_dir``'s manifest when given.
 
     Without a release folder the checksums are those ``course release`` writes for the
-    notebook as it is now.
+    notebook as it is now. ``exercises`` are the grader-side specs (default: the package's),
+    with the cases of the teacher's ``hidden_tests`` file merged in; a spec is kept for a
+    test cell whose solution cell defines the spec's function or value.
     """
     source = Path(source)
-    released = release_notebook(read_notebook(source), source.name)
+    instructor = read_notebook(source)
+    released = release_notebook(instructor, source.name)
     points = {
         nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
         for c in released.cells
@@ -87,31 +114,54 @@ def load_lesson(source: str | Path, release_dir: str | Path | None = None) -> Le
                 f"{Path(release_dir) / 'release.json'} has no entry for {source.name}"
             )
         checksums = {gid: rec["checksum"] for gid, rec in entry["cells"].items()}
-    return Lesson(source, points, checksums)
+    specs = builtin() if exercises is None else exercises
+    if hidden_tests is not None:
+        specs = with_hidden_tests(specs, hidden_tests)
+    return Lesson(source, points, checksums, _matched(instructor, specs))
+
+
+def _matched(nb: nbformat.NotebookNode, specs: dict[str, Exercise]) -> dict[str, Exercise]:
+    """The specs whose function or value the solution cell before their test cell defines."""
+    matched: dict[str, Exercise] = {}
+    solution = ""
+    for cell in nb.cells:
+        if is_solution_cell(cell):
+            solution = cell.source
+        elif is_test_cell(cell):
+            spec = specs.get(nbgrader_meta(cell)["grade_id"])
+            name = spec.name_in(solution) if spec is not None else None
+            if spec is not None and name is not None:
+                matched[spec.test_id] = replace(spec, names=(name,))
+    return matched
 
 
 def find_submissions(directory: str | Path, notebook: str) -> dict[str, Path | None]:
     """Each student's submitted notebook (``None`` when missing), sorted by student.
 
     A student is a folder ``directory/<student>/`` holding ``notebook``, or a file
-    ``directory/<student>.ipynb``; hidden entries are ignored.
+    ``directory/<student>.ipynb``. Hidden folders are ignored; any other ``*.ipynb``
+    spelling (``x.IPYNB``, ``.x.ipynb``) counts as the student's too, so it is reported
+    rather than skipped. A student with two notebooks is a CourseError naming both.
     """
     directory = Path(directory)
     if not directory.is_dir():
         raise CourseError(f"submissions folder not found: {directory}")
     found: dict[str, Path | None] = {}
     for entry in sorted(directory.iterdir()):
-        if entry.name.startswith("."):
+        is_notebook = entry.name.lower().endswith(".ipynb") and not entry.is_dir()
+        if entry.name.startswith(".") and not is_notebook:
             continue
-        if entry.is_dir():
-            student, path = entry.name, entry / notebook
-            path = path if path.is_file() else None
-        elif entry.suffix == ".ipynb":
-            student, path = entry.stem, entry
+        if entry.is_dir() and not entry.is_symlink():
+            student, path = entry.name, _student_notebook(entry, notebook)
+        elif is_notebook:
+            student, path = entry.name.lstrip(".")[: -len(".ipynb")], entry
         else:
             continue
         if student in found:
-            raise CourseError(f"two submissions for student {student!r} in {directory}")
+            raise CourseError(
+                f"two submissions for student {student!r} in {directory}: {found[student]} "
+                f"and {path}; keep one"
+            )
         found[student] = path
     if not found:
         raise CourseError(
@@ -119,6 +169,16 @@ def find_submissions(directory: str | Path, notebook: str) -> dict[str, Path | N
             "or <student>.ipynb files"
         )
     return found
+
+
+def _student_notebook(folder: Path, notebook: str) -> Path | None:
+    """``folder/notebook``, else the one file of the folder spelling its name differently."""
+    exact = folder / notebook
+    if os.path.lexists(exact):
+        return exact
+    wanted = notebook.lower()
+    variants = [p for p in sorted(folder.iterdir()) if p.name.lstrip(".").lower() == wanted]
+    return variants[0] if variants else None
 
 
 def restore_cells(
@@ -176,74 +236,103 @@ def restore_cells(
 
 
 def score(
-    nb: nbformat.NotebookNode, points: dict[str, float], cell_timeout: float
+    nb: nbformat.NotebookNode,
+    lesson: Lesson,
+    replies: dict[int, dict[str, str]],
+    outcomes: dict[str, list[dict] | str],
+    cell_timeout: float,
 ) -> tuple[dict[str, float], list[str]]:
-    """Points per test cell of an executed notebook, and why any cell scored 0."""
-    scores = dict.fromkeys(points, 0.0)
+    """Points per test cell of an executed notebook, and why any cell scored 0.
+
+    A test cell scores when its execute_reply says ``ok`` and no error output shows, and,
+    for an exercise with a spec, when the grader's judge accepts every case's ``outcomes``.
+    """
+    scores = lesson.zero()
     notes = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         grade_id = nbgrader_meta(cell).get("grade_id")
         label = grade_id or f"{index + 1}"
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        if any(e.ename == "KeyboardInterrupt" for e in errors):
+        reply = replies.get(index)
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        names = {str(e.get("ename")) for e in errors} | {reply["ename"] if reply else ""}
+        if "KeyboardInterrupt" in names:
             notes.append(f"cell {label} was stopped after {cell_timeout:g} s (time limit)")
-        if grade_id not in points:
+        if grade_id not in lesson.points:
             continue
-        if errors:
-            first_line = (str(errors[0].evalue).strip().splitlines() or [""])[0]
-            message = f"{errors[0].ename}: {first_line}".rstrip(": ")
-            notes.append(f"{grade_id} failed ({message[:REASON_CHARS]})")
-        elif cell.execution_count is None:
+        if reply is None:
             notes.append(f"{grade_id} was not run")
+        elif reply["status"] != "ok" or errors:
+            ename = reply["ename"] or (str(errors[0].get("ename", "")) if errors else "")
+            evalue = reply["evalue"] or (str(errors[0].get("evalue", "")) if errors else "")
+            first_line = (evalue.strip().splitlines() or [""])[0]
+            message = f"{ename or reply['status']}: {first_line}".rstrip(": ")
+            notes.append(f"{grade_id} failed ({message[:REASON_CHARS]})")
+        elif grade_id in lesson.exercises:
+            wrong = judge(lesson.exercises[grade_id], outcomes.get(grade_id, "no results"))
+            if wrong is None:
+                scores[grade_id] = lesson.points[grade_id]
+            else:
+                notes.append(f"{grade_id} failed the grader's check ({wrong[:REASON_CHARS]})")
         else:
-            scores[grade_id] = points[grade_id]
+            scores[grade_id] = lesson.points[grade_id]
     return scores, notes
 
 
+def judge(exercise: Exercise, outcomes: list[dict] | str) -> str | None:
+    """None when every case's outcome is right, else what was wrong (in the grader)."""
+    if isinstance(outcomes, str):
+        return outcomes
+    for number, (args, outcome) in enumerate(zip(exercise.cases, outcomes, strict=True), 1):
+        try:
+            wrong = exercise.judge(tuple(args), outcome)
+        except Exception as exc:  # a malformed result: the learner's problem
+            wrong = f"unjudgeable result ({type(exc).__name__})"
+        if wrong is not None:
+            return f"case {number}: {wrong}"
+    return None
+
+
 def grade_notebook(
-    student: str, path: Path | None, lesson: Lesson, cell_timeout: float
+    student: str, path: Path | None, lesson: Lesson, cell_timeout: float, workdir: Path
 ) -> tuple[Result, nbformat.NotebookNode | None]:
     """Grade one submission in a fresh kernel: its Result and the executed notebook, if any.
 
-    ``path`` is read, never written; the notebook runs on a copy in a temporary folder.
+    ``path`` is read (a regular file, bounded), never written; the kernel runs in
+    ``workdir``, in a sandbox when the lesson says so; the learner's results on the
+    judged exercises are read back from ``workdir`` after every process there is gone.
     """
     if path is None:
         return Result(student, lesson.zero(), "missing", [f"no {lesson.source.name}"]), None
-    from nbclient import NotebookClient  # imported here: only workers execute notebooks
+    from course.grading.execute import run  # imported here: only workers execute notebooks
+    from course.grading.harvest import cell_source, read_outcomes
 
     source = read_notebook(lesson.source)
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        copy_path = Path(tmp) / path.name
-        copy_path.write_bytes(path.read_bytes())
-        try:
-            submitted = nbformat.read(copy_path, as_version=4)
-            graded, notes = restore_cells(submitted, source, lesson.checksums)
-        except Exception as exc:  # anything unreadable is the submission's problem
-            reason = f"not a valid notebook: {type(exc).__name__}: {exc}"[: 2 * REASON_CHARS]
-            return Result(student, lesson.zero(), "invalid", [reason]), None
-        client = NotebookClient(
-            graded,
-            timeout=cell_timeout,
-            interrupt_on_timeout=True,
-            allow_errors=True,
-            kernel_name=graded.metadata.get("kernelspec", {}).get("name", "python3"),
-            resources={"metadata": {"path": tmp}},
-            log=_quiet_log(),
-            config=kernel_config(),
+    try:
+        submitted = nbformat.reads(read_regular(path, NOTEBOOK_BYTES).decode("utf-8"), 4)
+        graded, notes = restore_cells(submitted, source, lesson.checksums)
+    except Exception as exc:  # anything unreadable is the submission's problem
+        reason = f"not a valid notebook: {type(exc).__name__}: {exc}"[: 2 * REASON_CHARS]
+        return Result(student, lesson.zero(), "invalid", [reason]), None
+    cells = len(graded.cells)
+    token = secrets.token_hex(8)
+    results = {gid: workdir / f"result-{token}-{n}.json" for n, gid in enumerate(lesson.exercises)}
+    for gid, exercise in lesson.exercises.items():
+        graded.cells.append(
+            nbformat.v4.new_code_cell(cell_source(exercise, exercise.names[0], results[gid]))
         )
-        status = "graded"
-        try:
-            client.execute()
-        except Exception as exc:  # a dead kernel: score what ran before it died
-            status = "error"
-            notes.append(f"execution stopped: {type(exc).__name__}: {exc}"[:REASON_CHARS])
-        scores, score_notes = score(graded, lesson.points, cell_timeout)
+    status = "graded"
+    client = run(graded, workdir, cell_timeout, lesson.sandboxed, lesson.limits)
+    if client.error is not None:  # a dead kernel: score what ran before it died
+        status = "error"
+        error = client.error
+        notes.append(f"execution stopped: {type(error).__name__}: {error}"[:REASON_CHARS])
+    if client.output_cut:
+        notes.append("the output was cut: more than the output limit per notebook")
+    outcomes = {
+        gid: read_outcomes(results[gid], len(lesson.exercises[gid].cases)) for gid in results
+    }
+    graded.cells = graded.cells[:cells]
+    scores, score_notes = score(graded, lesson, client.replies, outcomes, cell_timeout)
     return Result(student, scores, status, notes + score_notes), graded
-
-
-def _quiet_log() -> logging.Logger:
-    log = logging.getLogger("course.grading.kernel")
-    log.setLevel(logging.CRITICAL)
-    return log

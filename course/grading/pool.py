@@ -1,8 +1,10 @@
 """The worker pool: each submission graded in its own process, under a time limit.
 
-At most ``jobs`` workers run at once. A worker grades one notebook and hands back its
-Result through a pickle file; one that runs longer than the per-notebook limit is killed
-with every process it started (its kernel), and one that dies gets an ``error`` row.
+At most ``jobs`` workers run at once. A worker grades one notebook, in a scratch folder of
+its own that the parent made, and hands back its Result through a pickle file; one that
+runs longer than the per-notebook limit is killed with every process it started (its
+sandbox and kernel), and one that dies gets an ``error`` row. The parent removes every
+scratch folder on every way out (done, timeout, Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.context
+import os
 import pickle
+import shutil
 import sys
 import tempfile
 import time
@@ -50,13 +54,18 @@ def run_workers(
     """
     ctx = _context()
     pending, running, results = deque(enumerate(tasks)), [], []
-    with tempfile.TemporaryDirectory(prefix="course-workers-") as scratch:
+    scratch_dir = tempfile.TemporaryDirectory(
+        prefix="course-workers-", dir=_scratch_base(), ignore_cleanup_errors=True
+    )
+    with scratch_dir as scratch:
         try:
             while pending or running:
                 while pending and len(running) < jobs:
                     number, task = pending.popleft()
                     result_path = Path(scratch) / f"result-{number}.pickle"
-                    process = ctx.Process(target=_worker, args=(str(result_path), task))
+                    workdir = Path(scratch) / f"task-{number}"
+                    workdir.mkdir()
+                    process = ctx.Process(target=_worker, args=(str(result_path), task, workdir))
                     process.start()
                     running.append(_Running(process, task, result_path))
                 wait([worker.process.sentinel for worker in running], timeout=_POLL_SECONDS)
@@ -73,6 +82,13 @@ def run_workers(
     return results
 
 
+def _scratch_base() -> str:
+    """The temporary folder, or ``/tmp`` when its path is too long for the kernel's ipc
+    sockets (a Unix socket path has at most 107 bytes)."""
+    base = tempfile.gettempdir()
+    return base if len(base) <= 50 or not os.path.isdir("/tmp") else "/tmp"
+
+
 def kill_tree(pid: int) -> None:
     """Kill a worker and every process it started (its kernel)."""
     try:
@@ -86,10 +102,14 @@ def kill_tree(pid: int) -> None:
     psutil.wait_procs(procs, timeout=5)
 
 
-def _worker(result_path: str, task: Task) -> None:
-    """Worker process: grade one notebook and write the pickled Result to ``result_path``."""
+def _worker(result_path: str, task: Task, workdir: Path) -> None:
+    """Worker process: grade one notebook in ``workdir``, write the pickled Result to
+    ``result_path``, then remove ``workdir``."""
     try:
-        result, graded = grade_notebook(task.student, task.path, task.lesson, task.cell_timeout)
+        result, graded = grade_notebook(
+            task.student, task.path, task.lesson, task.cell_timeout, workdir
+        )
+        shutil.rmtree(workdir, ignore_errors=True)
         write_feedback(result, task.lesson, task.feedback, graded)
     except Exception as exc:  # never leave the parent without an answer
         reason = f"grader error: {type(exc).__name__}: {exc}"[: 2 * REASON_CHARS]
@@ -114,6 +134,8 @@ def _context() -> multiprocessing.context.BaseContext:
     if sys.platform.startswith("linux"):
         import nbclient  # noqa: F401  imported once here, inherited by every worker
         import nbconvert  # noqa: F401
+
+        import course.grading.execute  # noqa: F401
 
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

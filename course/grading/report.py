@@ -1,54 +1,131 @@
-"""What grading writes: the grades CSV and one feedback page per student."""
+"""What grading writes: the grades CSV and one feedback page per student.
+
+Both hold text the students control (names, error messages, outputs). A CSV cell that a
+spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) is prefixed with ``'``. The feedback page shows the student's outputs as
+text: HTML, JavaScript, SVG, widgets and markdown's raw HTML never reach it as markup, a
+PNG is kept only when it is plain base64, and every name is escaped.
+"""
 
 from __future__ import annotations
 
-import copy
 import csv
+import html
+import io
+import re
 from pathlib import Path
 
 import nbformat
 
+from course.grading.files import write_new
 from course.grading.logic import Lesson, Result
+
+#: the first characters that make a spreadsheet read a cell as a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: the characters of one output kept in a feedback page
+FEEDBACK_OUTPUT_CHARS = 10_000
+#: the largest PNG kept in a feedback page, in base64 characters
+FEEDBACK_PNG_CHARS = 2_000_000
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
+
+
+def csv_cell(text: str) -> str:
+    """``text`` made inert for a spreadsheet: a leading formula character gets a ``'``."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def write_csv(results: list[Result], lesson: Lesson, out: str | Path) -> None:
     """One row per student: student, points per grade_id, total, max_total, status, reason."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", *lesson.points, "total", "max_total", "status", "reason"])
-        for r in results:
-            row = [f"{r.scores[gid]:g}" for gid in lesson.points]
-            writer.writerow(
-                [
-                    r.student,
-                    *row,
-                    f"{r.total:g}",
-                    f"{lesson.max_total:g}",
-                    r.status,
-                    "; ".join(r.reasons),
-                ]
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle)
+    header = ["student", *lesson.points, "total", "max_total", "status", "reason"]
+    writer.writerow([csv_cell(c) for c in header])
+    for r in results:
+        row = [f"{r.scores[gid]:g}" for gid in lesson.points]
+        writer.writerow(
+            [
+                csv_cell(r.student),
+                *row,
+                f"{r.total:g}",
+                f"{lesson.max_total:g}",
+                r.status,
+                csv_cell("; ".join(r.reasons)),
+            ]
+        )
+    write_new(out, handle.getvalue().encode("utf-8"))
+
+
+def _inert(output: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """An output reduced to text (and a plain PNG), each piece cut to a bounded length."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return nbformat.v4.new_output(
+            "stream", name=str(output.get("name", "stdout")), text=_cut(output.get("text", ""))
+        )
+    if kind == "error":
+        lines = [str(line) for line in output.get("traceback", [])][:50]
+        return nbformat.v4.new_output(
+            "error",
+            ename=_cut(output.get("ename", ""), 200),
+            evalue=_cut(output.get("evalue", ""), 2000),
+            traceback=[_cut(line, 2000) for line in lines],
+        )
+    data = output.get("data", {}) if isinstance(output.get("data"), dict) else {}
+    kept: dict[str, str] = {"text/plain": _cut(data.get("text/plain", ""))}
+    png = data.get("image/png")
+    if isinstance(png, str) and len(png) <= FEEDBACK_PNG_CHARS and _BASE64.fullmatch(png):
+        kept["image/png"] = png
+    return nbformat.v4.new_output("display_data", data=kept)
+
+
+def _cut(text: object, limit: int = FEEDBACK_OUTPUT_CHARS) -> str:
+    text = "".join(text) if isinstance(text, list) else str(text)
+    return text if len(text) <= limit else text[:limit] + "\n[... cut]"
+
+
+def _inert_notebook(graded: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The graded notebook with every cell shown as text: markdown and raw cells become
+    escaped text, outputs become :func:`_inert` outputs, metadata is dropped."""
+    nb = nbformat.v4.new_notebook()
+    for cell in graded.cells:
+        source = _cut(cell.get("source", ""), 100_000)
+        if cell.get("cell_type") == "code":
+            new = nbformat.v4.new_code_cell(source)
+            new.outputs = [_inert(o) for o in cell.get("outputs", []) if isinstance(o, dict)]
+            count = cell.get("execution_count")
+            new.execution_count = count if isinstance(count, int) else None
+        else:
+            new = nbformat.v4.new_markdown_cell(
+                "<pre>" + html.escape(source) + "</pre>" if source.strip() else ""
             )
+        nb.cells.append(new)
+    return nb
 
 
 def feedback_notebook(
     result: Result, lesson: Lesson, graded: nbformat.NotebookNode | None = None
 ) -> nbformat.NotebookNode:
-    """The graded notebook (or an empty one) headed by a summary of the student's scores."""
+    """The graded notebook (or an empty one), made inert, headed by the student's scores."""
     rows = "\n".join(
         f"| {gid} | {result.scores[gid]:g} | {pts:g} |" for gid, pts in lesson.points.items()
     )
-    notes = "".join(f"\n- {note}" for note in result.reasons)
+    notes = "".join(f"\n- {_escape(note)}" for note in result.reasons)
     summary = (
-        f"# Feedback: {lesson.source.stem}\n\nStudent: **{result.student}**, "
+        f"# Feedback: {lesson.source.stem}\n\nStudent: **{_escape(result.student)}**, "
         f"status: **{result.status}**\n\n| exercise | points | out of |\n|---|---|---|\n{rows}\n\n"
         f"**Total: {result.total:g} / {lesson.max_total:g}**\n"
         + (f"\nNotes:{notes}\n" if notes else "")
     )
-    nb = copy.deepcopy(graded) if graded is not None else nbformat.v4.new_notebook()
+    nb = _inert_notebook(graded) if graded is not None else nbformat.v4.new_notebook()
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(summary))
     return nb
+
+
+def _escape(text: str) -> str:
+    """Student text for markdown: HTML escaped, markdown's own markup characters too."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|~>-])", r"\\\1", html.escape(text, quote=True))
 
 
 def write_feedback(
@@ -62,5 +139,8 @@ def write_feedback(
         return
     from nbconvert import HTMLExporter  # imported here: only a run with --feedback needs it
 
-    body, _ = HTMLExporter().from_notebook_node(feedback_notebook(result, lesson, graded))
-    (folder / f"{result.student}.html").write_text(body, encoding="utf-8")
+    exporter = HTMLExporter(sanitize_html=True)
+    body, _ = exporter.from_notebook_node(
+        feedback_notebook(result, lesson, graded), resources={"metadata": {"name": "feedback"}}
+    )
+    write_new(folder / f"{result.student}.html", body.encode("utf-8"))

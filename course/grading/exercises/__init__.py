@@ -1,0 +1,193 @@
+"""Grader-side exercise specs: the learner's function, the cases, and the grader's judge.
+
+An exercise with a spec is judged in the grader's own process. After the notebook has run,
+the sandboxed kernel calls the learner's function (or reads the learner's value) on the
+spec's cases and sends back only plain JSON results; the grader compares them with its own
+reference. Nothing the notebook does to its kernel (rebinding ``check_*``, ``np`` or
+``float``, input transformers, exception hooks) can turn a wrong result into points.
+
+Adding a spec for a lesson's exercise: in ``course/grading/exercises/lessonNN.py`` list
+``EXERCISES = [Exercise(test_id, name, cases, judge, ...)]``; ``test_id`` is the grade_id
+of the exercise's test cell, ``name`` the function (or value) the solution cell defines,
+``judge`` one of :func:`close`, :func:`one_of`, :func:`choice` or any function
+``(args, outcome) -> None | str`` (None: right; a string: what was wrong). Every module of
+this package named ``lessonNN`` is loaded. An exercise without a spec is scored by its test
+cell alone (the kernel's execute_reply), which a hostile notebook can fake.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import pkgutil
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from course.errors import CourseError
+
+#: an outcome the kernel sends back: {"value": plain JSON} or {"raised": name, "message": str}
+Outcome = dict[str, Any]
+#: a judge: None when the outcome is right for the arguments, else what was wrong
+Judge = Callable[[tuple, Outcome], "str | None"]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """How the grader judges one exercise.
+
+    ``names`` are the learner's function or value, the first one the solution cell defines
+    is used; ``cases`` the positional arguments of each call (JSON values; the positions in
+    ``arrays`` reach the function as float NumPy arrays). A ``prediction`` is a value, or a
+    function of no argument, judged once.
+    """
+
+    test_id: str
+    names: tuple[str, ...]
+    cases: tuple[tuple[Any, ...], ...]
+    judge: Judge
+    arrays: tuple[int, ...] = ()
+    prediction: bool = False
+
+    def name_in(self, solution: str) -> str | None:
+        """The first of ``names`` the solution cell's source defines, or None."""
+        for name in self.names:
+            if re.search(rf"^\s*(def\s+{name}\s*\(|{name}\s*=)", solution, flags=re.M):
+                return name
+        return None
+
+
+def value_of(outcome: Outcome) -> tuple[Any, str | None]:
+    """The returned value, or None and why there is none."""
+    if "raised" in outcome:
+        return None, f"raised {outcome['raised']}: {str(outcome.get('message', ''))[:80]}"
+    if "value" not in outcome:
+        return None, "sent no result"
+    return outcome["value"], None
+
+
+def _close(
+    reference: Callable[..., Any], atol: float, rtol: float, args: tuple, outcome: Outcome
+) -> str | None:
+    value, why = value_of(outcome)
+    if why:
+        return why
+    expected = np.asarray(reference(*args), dtype=float)
+    try:
+        got = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return f"expected a number or array, got {str(value)[:60]}"
+    if got.shape != expected.shape:
+        return f"expected shape {expected.shape}, got {got.shape}"
+    if not np.allclose(got, expected, atol=atol, rtol=rtol):
+        return f"expected {expected.tolist()}, got {str(value)[:60]}"
+    return None
+
+
+def close(reference: Callable[..., Any], atol: float = 1e-8, rtol: float = 1e-7) -> Judge:
+    """Right when the result has the shape of ``reference(*args)`` and is close to it."""
+    return functools.partial(_close, reference, atol, rtol)
+
+
+def _one_of(accepted: Callable[..., Sequence[str]], args: tuple, outcome: Outcome) -> str | None:
+    value, why = value_of(outcome)
+    if why:
+        return why
+    if not isinstance(value, str) or value.strip().upper() not in accepted(*args):
+        return f"expected one of {sorted(accepted(*args))}, got {str(value)[:60]}"
+    return None
+
+
+def one_of(accepted: Callable[..., Sequence[str]]) -> Judge:
+    """Right when the result, a string in any case, is in ``accepted(*args)`` (upper case)."""
+    return functools.partial(_one_of, accepted)
+
+
+def _choice(letter: Callable[[Any], str | None], right: str, args: tuple, outcome: Outcome):
+    value, why = value_of(outcome)
+    if why:
+        return why
+    if letter(value) != right:
+        return f"not the right choice ({str(value)[:20]})"
+    return None
+
+
+def choice(letter: Callable[[Any], str | None], right: str) -> Judge:
+    """Right when ``letter(answer)``, the choice the answer names, is ``right``."""
+    return functools.partial(_choice, letter, right)
+
+
+def _raises(error: str, text: str, args: tuple, outcome: Outcome) -> str | None:
+    if outcome.get("raised") != error:
+        return f"expected {error}, got {str(outcome)[:60]}"
+    if text not in str(outcome.get("message", "")):
+        return f"expected the message of {error} to name {text!r}"
+    return None
+
+
+def raises(error: str, text: str) -> Judge:
+    """Right when the call raised ``error`` (by class name) with ``text`` in its message."""
+    return functools.partial(_raises, error, text)
+
+
+def _per_case(judges: tuple[Judge, ...], fallback: Judge, args: tuple, outcome: Outcome):
+    for test, judge in judges:
+        if test(*args):
+            return judge(args, outcome)
+    return fallback(args, outcome)
+
+
+def per_case(fallback: Judge, *judges: tuple[Callable[..., bool], Judge]) -> Judge:
+    """The first judge whose test accepts the arguments, else ``fallback``."""
+    return functools.partial(_per_case, judges, fallback)
+
+
+@functools.cache
+def builtin() -> dict[str, Exercise]:
+    """Every spec of this package's ``lessonNN`` modules, by test-cell grade_id."""
+    found: dict[str, Exercise] = {}
+    for module in pkgutil.iter_modules(__path__):
+        if re.fullmatch(r"lesson\d\d", module.name):
+            for exercise in importlib.import_module(f"{__name__}.{module.name}").EXERCISES:
+                found[exercise.test_id] = exercise
+    return found
+
+
+#: the largest hidden-tests file read, in bytes
+HIDDEN_TESTS_BYTES = 4 * 2**20
+
+
+def with_hidden_tests(exercises: dict[str, Exercise], path: str | Path) -> dict[str, Exercise]:
+    """``exercises`` with the extra cases of a teacher's JSON file merged in.
+
+    The file maps a test cell's grade_id to a list of argument lists, for example
+    ``{"l02-gflops-test": [[300, 0.25], [10, 1e-3]]}``; the grader's reference judges them.
+    """
+    from course.grading.files import read_regular
+
+    path = Path(path)
+    try:
+        extra = json.loads(read_regular(path, HIDDEN_TESTS_BYTES))
+    except (OSError, ValueError) as exc:
+        raise CourseError(f"--hidden-tests {path}: not a readable JSON file ({exc})") from None
+    if not isinstance(extra, dict):
+        raise CourseError(f"--hidden-tests {path}: expected an object {{grade_id: [cases]}}")
+    merged = dict(exercises)
+    for test_id, cases in extra.items():
+        if test_id not in merged:
+            raise CourseError(
+                f"--hidden-tests {path}: no grader-side spec for {test_id!r}; "
+                f"known: {', '.join(sorted(merged)) or 'none'}"
+            )
+        if not isinstance(cases, list) or not all(isinstance(c, list) for c in cases):
+            raise CourseError(
+                f"--hidden-tests {path}: {test_id!r} must be a list of argument lists"
+            )
+        spec = merged[test_id]
+        merged[test_id] = replace(spec, cases=spec.cases + tuple(tuple(c) for c in cases))
+    return merged

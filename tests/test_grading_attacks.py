@@ -1,0 +1,396 @@
+"""``course grade`` against hostile submissions: each attack scores 0, the victims are intact.
+
+One class is graded once per module in the bubblewrap sandbox, with grader-side specs for
+the homework fixture's two exercises and a teacher's private hidden-tests file. The
+attackers hand in wrong answers (stubs, or functions returning objects equal to anything)
+together with an attack on the grader; alice and zed answer correctly and are the victims.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import signal
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from test_release import answered, stubbed, write_lesson
+
+from course.editions import is_test_cell
+from course.errors import CourseError
+from course.grading.batch import grade
+from course.grading.exercises import Exercise, close
+from course.grading.report import csv_cell
+from course.grading.sandbox import probe
+
+NOTEBOOK = "03_perceptron.ipynb"
+#: a student folder name that is HTML
+NAME = "<img src=x onerror=alert(1)>"
+FULL = {"weighted-sum-test": 2.0, "step-test": 1.0}
+
+
+def _weighted_sum(x: list, w: list, b: float) -> float:
+    return sum(xi * wi for xi, wi in zip(x, w, strict=True)) + b
+
+
+def _step(z: float) -> int:
+    return 1 if z >= 0 else 0
+
+
+#: the fixture's grader-side specs (the package has none for it)
+SPECS = {
+    "weighted-sum-test": Exercise(
+        "weighted-sum-test",
+        ("weighted_sum",),
+        (([1, 2], [3, 4], 1), ([0, 0], [1, 1], -2), ([0.5], [-2.0], 0.25)),
+        close(_weighted_sum),
+    ),
+    "step-test": Exercise("step-test", ("step",), ((3,), (0,), (-1e-9,), (-2,)), close(_step)),
+}
+
+#: an object equal to anything: passes every ``==`` assert of the test cells
+ALWAYS_EQUAL = (
+    "class _Anything(float):\n"
+    "    def __eq__(self, other):\n        return True\n"
+    "    __ne__ = lambda self, other: False\n"
+    "    __bool__ = lambda self: True\n"
+)
+STUB_SUM = "def weighted_sum(x, w, b):\n    raise NotImplementedError()"
+STUB_STEP = "def step(z):\n    raise NotImplementedError()"
+
+
+def _stub_with(attack: str) -> dict[str, str]:
+    """Both exercises stubbed, ``attack`` run first in the first answer cell."""
+    return {"weighted_sum": attack + "\n" + STUB_SUM, "step": STUB_STEP}
+
+
+def _cheat_from(path: str) -> str:
+    """Read a notebook from the ``path`` expression; run each cell that defines a function."""
+    return (
+        "import json, re\n"
+        "try:\n"
+        f"    _nb = json.load(open({path}))\n"
+        "    for _c in _nb['cells']:\n"
+        "        _src = ''.join(_c['source'])\n"
+        "        if _c['cell_type'] == 'code' and _src.startswith('def '):\n"
+        "            exec(re.sub(r'### (BEGIN|END) SOLUTION', '', _src))\n"
+        "except Exception as _e:\n"
+        "    print('attack failed:', _e)\n"
+    )
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+@pytest.fixture(scope="module")
+def sandbox_available():
+    """Skip (fail under CI=true) when bubblewrap cannot isolate on this machine."""
+    problem = probe()
+    if problem is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"required under CI=true: {problem}")
+        pytest.skip(problem)
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory, sandbox_available):
+    """Grade the class of attackers and victims once; yields what the tests read."""
+    tmp = tmp_path_factory.mktemp("attacks")
+    source = write_lesson(tmp / "course")
+    instructor = nbformat.read(source, as_version=4)
+    subs = tmp / "submitted"
+    out = tmp / "grades.csv"
+    feedback = tmp / "feedback"
+    victim = subs / "alice" / NOTEBOOK
+    later = subs / "zed" / NOTEBOOK
+    sleeper = "4343.4343"  # a detached process's argument, to find it afterwards
+    attacks = {
+        "custom-exc": _stub_with(
+            "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)"
+        ),
+        "clear-hook": _stub_with(
+            "from IPython.display import clear_output\n"
+            "get_ipython().events.register('post_run_cell', lambda result: clear_output())"
+        ),
+        "rebind": {
+            "weighted_sum": ALWAYS_EQUAL
+            + "import builtins\nnp = None\nfloat = lambda value=0: _Anything()\n"
+            "builtins.AssertionError = type('Quiet', (Exception,), {})\n"
+            "def weighted_sum(x, w, b):\n    return _Anything()",
+            "step": "def step(z):\n    return _Anything()",
+        },
+        "transformer": _stub_with(
+            "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])"
+        ),
+        "instructor": _stub_with(
+            _cheat_from(repr(str(source)))
+            + "import course.syllabus\n"
+            + _cheat_from(f"course.syllabus.course_root() / 'notebooks' / {NOTEBOOK!r}")
+        ),
+        "classmate": _stub_with(_cheat_from(repr(str(victim)))),
+        "detached": _stub_with(
+            "import subprocess\n"
+            f"subprocess.Popen(['sh', '-c', 'sleep {sleeper}; echo pwned > {out}'],"
+            " start_new_session=True)\n"
+            f"try:\n    open({str(out)!r}, 'w').write('pwned')\nexcept OSError:\n    pass"
+        ),
+        "overwrite": _stub_with(
+            f"try:\n    open({str(later)!r}, 'w').write('{{}}')\nexcept OSError:\n    pass"
+        ),
+        "big-print": _stub_with(
+            "from IPython.display import HTML, display\n"
+            "display(HTML('<script>alert(1)</script><b id=\"student-html\">bold</b>'))\n"
+            "print('x' * 30_000_000)"
+        ),
+        "teacher-file": {"step": "def step(z):\n    return 1 if z >= 0 or z < -100 else 0"},
+    }
+    for student, answers in attacks.items():
+        (subs / student).mkdir(parents=True)
+        nbformat.write(answered(instructor, **answers), subs / student / NOTEBOOK)
+    for folder in (victim.parent, later.parent):
+        folder.mkdir(parents=True)
+    nbformat.write(answered(instructor), victim)
+    nbformat.write(answered(instructor), later)
+    (subs / NAME).mkdir()
+    nbformat.write(stubbed(instructor), subs / NAME / NOTEBOOK)
+    nbformat.write(stubbed(instructor), subs / "=1+1.ipynb")
+    nbformat.write(stubbed(instructor), subs / "upper.IPYNB")
+    tagged = stubbed(instructor)  # a learner edition tags its test cells raises-exception
+    for cell in tagged.cells:
+        if is_test_cell(cell):
+            cell.metadata["tags"] = ["raises-exception"]
+    (subs / "tagged").mkdir()
+    nbformat.write(tagged, subs / "tagged" / NOTEBOOK)
+    nbformat.write(stubbed(instructor), subs / ".dotted.ipynb")
+    (subs / "link-instructor.ipynb").symlink_to(source)
+    (subs / "link-passwd.ipynb").symlink_to("/etc/passwd")
+    (subs / "link-zero.ipynb").symlink_to("/dev/zero")
+    os.mkfifo(subs / "fifo.ipynb")
+    hidden = tmp / "private" / "hidden.json"
+    hidden.parent.mkdir()
+    hidden.write_text(json.dumps({"step-test": [[-1000]]}))
+    before = {"subs": _digests(subs), "source": source.read_bytes()}
+    scratch = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))  # short: ipc socket paths
+    saved, tempfile.tempdir = tempfile.tempdir, str(scratch)
+    try:
+        results = grade(
+            subs,
+            source,
+            out,
+            jobs=2,
+            cell_timeout=20,
+            notebook_timeout=120,
+            feedback=feedback,
+            exercises=SPECS,
+            hidden_tests=hidden,
+            progress=False,
+        )
+    finally:
+        tempfile.tempdir = saved
+    left = [
+        p.info["pid"]
+        for p in psutil.process_iter(["pid", "cmdline"])
+        if sleeper in " ".join(p.info["cmdline"] or [])
+    ]
+    with out.open(newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    return {
+        "results": {r.student: r for r in results},
+        "rows": rows,
+        "before": before,
+        "subs": subs,
+        "source": source,
+        "out": out,
+        "feedback": feedback,
+        "scratch": scratch,
+        "left": left,
+    }
+
+
+ATTACKERS = [
+    "custom-exc",
+    "clear-hook",
+    "rebind",
+    "transformer",
+    "instructor",
+    "classmate",
+    "detached",
+    "overwrite",
+    "big-print",
+]
+
+
+@pytest.mark.parametrize("student", ATTACKERS)
+def test_an_attack_scores_zero(attacked, student):
+    result = attacked["results"][student]
+    assert result.total == 0, result.reasons
+
+
+def test_a_failing_test_cell_tagged_raises_exception_scores_zero(attacked):
+    result = attacked["results"]["tagged"]
+    assert result.total == 0
+    assert "step-test failed (NotImplementedError)" in "; ".join(result.reasons)
+
+
+@pytest.mark.parametrize("student", ["alice", "zed"])
+def test_the_victims_are_fully_marked(attacked, student):
+    result = attacked["results"][student]
+    assert (result.scores, result.status, result.reasons) == (FULL, "graded", [])
+
+
+def test_no_submission_and_no_instructor_notebook_changed(attacked):
+    assert _digests(attacked["subs"]) == attacked["before"]["subs"]
+    assert attacked["source"].read_bytes() == attacked["before"]["source"]
+
+
+def test_no_process_of_a_sandbox_outlives_its_grading(attacked):
+    assert attacked["left"] == []
+    assert "pwned" not in attacked["out"].read_text()
+
+
+def test_an_error_hidden_by_a_hook_still_fails_the_cell(attacked):
+    for student in ("custom-exc", "clear-hook"):
+        reasons = "; ".join(attacked["results"][student].reasons)
+        assert "weighted-sum-test failed (NotImplementedError" in reasons
+
+
+def test_a_wrong_answer_passing_tampered_tests_fails_the_graders_check(attacked):
+    reasons = "; ".join(attacked["results"]["rebind"].reasons)
+    assert "weighted-sum-test failed the grader's check" in reasons
+    transformer = "; ".join(attacked["results"]["transformer"].reasons)
+    assert "failed the grader's check" in transformer
+
+
+def test_the_teachers_hidden_tests_file_adds_cases(attacked):
+    result = attacked["results"]["teacher-file"]
+    assert result.scores == {"weighted-sum-test": 2.0, "step-test": 0.0}
+    assert any("step-test failed the grader's check (case 5" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("name", ["link-instructor", "link-passwd", "link-zero", "fifo"])
+def test_a_symlink_or_special_file_is_refused_unread(attacked, name):
+    result = attacked["results"][name]
+    assert (result.total, result.status) == (0, "invalid")
+    assert "root:" not in " ".join(result.reasons)
+
+
+def test_every_ipynb_spelling_gets_a_row(attacked):
+    assert {"upper", "dotted", "=1+1"} <= set(attacked["results"])
+
+
+def test_csv_cells_cannot_be_formulas(attacked):
+    assert "'=1+1" in attacked["rows"]
+    assert csv_cell("+1") == "'+1" and csv_cell("@x") == "'@x" and csv_cell("-2") == "'-2"
+    assert csv_cell("alice") == "alice"
+
+
+def test_feedback_is_inert_and_bounded(attacked):
+    page = (attacked["feedback"] / "big-print.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert '<b id="student-html">' not in page
+    assert len(page) < 5_000_000
+    named = (attacked["feedback"] / f"{NAME}.html").read_text(encoding="utf-8")
+    assert NAME not in named
+
+
+def test_scratch_files_are_removed(attacked):
+    assert list(attacked["scratch"].iterdir()) == []
+    attacked["scratch"].rmdir()
+
+
+def _short_scratch(monkeypatch) -> Path:
+    """An empty temporary folder with a short path (ipc socket paths), used by grading."""
+    scratch = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    return scratch
+
+
+def _class(tmp_path: Path) -> tuple[Path, Path]:
+    source = write_lesson(tmp_path / "course")
+    (tmp_path / "subs").mkdir()
+    nbformat.write(stubbed(nbformat.read(source, as_version=4)), tmp_path / "subs" / "a.ipynb")
+    return source, tmp_path / "subs"
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (lambda src, subs: src, "is inside the course"),
+        (lambda src, subs: subs / "a.ipynb", "is inside the submissions folder"),
+        (lambda src, subs: src.parent.parent.parent, "would overwrite the notebook"),
+        (lambda src, subs: subs.parent / "folder", "is not a regular file"),
+    ],
+)
+def test_out_is_checked_before_any_notebook_runs(tmp_path, out, message):
+    source, subs = _class(tmp_path)
+    (tmp_path / "folder").mkdir()
+    before = source.read_bytes()
+    with pytest.raises(CourseError, match=message):
+        grade(subs, source, out(source, subs), sandbox="none", progress=False)
+    assert source.read_bytes() == before
+
+
+def test_without_isolation_grading_refuses_unless_asked(tmp_path, monkeypatch):
+    source, subs = _class(tmp_path)
+    monkeypatch.setattr("course.grading.batch.probe", lambda: "bubblewrap is not installed")
+    with pytest.raises(CourseError, match="cannot isolate the submissions.*--sandbox none"):
+        grade(subs, source, tmp_path / "g.csv", progress=False)
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_hidden_tests_file_errors_are_clear(tmp_path):
+    source, subs = _class(tmp_path)
+    bad = tmp_path / "hidden.json"
+    bad.write_text('{"nope-test": [[1]]}')
+    with pytest.raises(CourseError, match="no grader-side spec for 'nope-test'"):
+        grade(subs, source, tmp_path / "g.csv", exercises=SPECS, hidden_tests=bad, progress=False)
+    bad.write_text('{"step-test": [1]}')
+    with pytest.raises(CourseError, match="must be a list of argument lists"):
+        grade(subs, source, tmp_path / "g.csv", exercises=SPECS, hidden_tests=bad, progress=False)
+
+
+def test_ctrl_c_leaves_no_scratch_and_no_sandbox(tmp_path, sandbox_available, monkeypatch):
+    source = write_lesson(tmp_path / "course")
+    instructor = nbformat.read(source, as_version=4)
+    (tmp_path / "subs").mkdir()
+    marker = "4444.4444"
+    looping = f"import subprocess\nsubprocess.Popen(['sleep', '{marker}'])\n{STUB_SUM}"
+    nbformat.write(
+        answered(instructor, weighted_sum=looping + "\nwhile True:\n    pass"),
+        tmp_path / "subs" / "a.ipynb",
+    )
+    scratch = _short_scratch(monkeypatch)
+
+    def interrupt_when_running() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any(
+                marker in " ".join(p.info["cmdline"] or [])
+                for p in psutil.process_iter(["cmdline"])
+            ):
+                break
+            time.sleep(0.1)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt_when_running, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        grade(tmp_path / "subs", source, tmp_path / "g.csv", notebook_timeout=120, progress=False)
+    assert list(scratch.iterdir()) == []
+    scratch.rmdir()
+    survivors = [
+        p for p in psutil.process_iter(["cmdline"]) if marker in " ".join(p.info["cmdline"] or [])
+    ]
+    assert survivors == []
+    assert not (tmp_path / "g.csv").exists()
