@@ -35,8 +35,14 @@ from course.checks.lesson06 import (
     check_hidden_weight_gradients,
     check_zero_gradient_prediction,
 )
+from course.checks.lesson12 import (
+    check_accumulation_prediction,
+    check_to_torch_state,
+    check_training_step_order,
+)
 
 __all__ = [
+    "check_accumulation_prediction",
     "check_bce_loss",
     "check_best_line_prediction",
     "check_cross_entropy",
@@ -54,6 +60,8 @@ __all__ = [
     "check_predict_next_month",
     "check_softmax",
     "check_suggest_family",
+    "check_to_torch_state",
+    "check_training_step_order",
     "check_weighted_sum",
     "check_xor_weights",
     "check_zero_gradient_prediction",
