@@ -14,6 +14,7 @@ from test_checks_lesson03 import CHECKS as LESSON03
 from test_checks_lesson04 import CHECKS as LESSON04
 from test_checks_lesson05 import CHECKS as LESSON05
 from test_checks_lesson06 import CHECKS as LESSON06
+from test_checks_lesson12 import CHECKS as LESSON12
 
 from course.checks import check_weighted_sum
 from course.checks._core import CheckFailed
@@ -23,7 +24,7 @@ def stub(*args):
     raise NotImplementedError()
 
 
-CHECKS = LESSON01_02 + LESSON03 + LESSON04 + LESSON05 + LESSON06
+CHECKS = LESSON01_02 + LESSON03 + LESSON04 + LESSON05 + LESSON06 + LESSON12
 IDS = [check.__name__ for check, *_ in CHECKS]
 
 
