@@ -296,8 +296,11 @@ LESSONS: tuple[Lesson, ...] = (
         "dlcore-to-pytorch",
         "From dlcore to PyTorch",
         ("Frameworks and Tools", "Open-Source Frameworks Driving Innovation"),
-        ("Rebuild a dlcore model in PyTorch and compare the numbers",),
-        (NotesRange(61, 66, "Frameworks"),),
+        (
+            "Rebuild a dlcore model in PyTorch and compare the numbers",
+            "Name what a framework adds: autograd, GPUs, model zoos",
+        ),
+        (NotesRange(61, 66, "Frameworks and tools"),),
     ),
 )
 

@@ -102,3 +102,16 @@ def python3_kernel() -> str:
             pytest.fail(f"required under CI=true: {reason}")
         pytest.skip(reason)
     return "python3"
+
+
+@pytest.fixture
+def torch():
+    """PyTorch (the ``frameworks`` extra); skips when it is missing, fails under ``CI=true``."""
+    try:
+        import torch
+    except ImportError:
+        reason = 'PyTorch is not installed (pip install -e ".[frameworks]")'
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"required under CI=true: {reason}")
+        pytest.skip(reason)
+    return torch

@@ -63,8 +63,14 @@ from course.checks.lesson11 import (
     check_conv_layer_prediction,
     check_iou,
 )
+from course.checks.lesson12 import (
+    check_accumulation_prediction,
+    check_to_torch_state,
+    check_training_step_order,
+)
 
 __all__ = [
+    "check_accumulation_prediction",
     "check_attention_weights",
     "check_bce_loss",
     "check_best_epoch",
@@ -95,6 +101,8 @@ __all__ = [
     "check_smallest_depth",
     "check_softmax",
     "check_suggest_family",
+    "check_to_torch_state",
+    "check_training_step_order",
     "check_unit_step_prediction",
     "check_weighted_sum",
     "check_xor_weights",
