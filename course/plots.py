@@ -900,15 +900,18 @@ def forward_values(layers_or_model: Any, x: Any) -> list[tuple[np.ndarray, np.nd
             "layers_or_model must be a dlcore Sequential or a list of Dense layers; got "
             f"{type(layers_or_model).__name__}"
         )
-    a = np.asarray(x, dtype=float).reshape(1, -1)
-    values = []
     for i, layer in enumerate(layers):
         if not (hasattr(layer, "W") and hasattr(layer, "activation")):
-            raise ValueError(f"layer {i} must be a dlcore Dense layer; got {type(layer).__name__}")
-        if a.shape[1] != layer.W.shape[0]:
-            raise ValueError(
-                f"x must have {layer.W.shape[0]} values for layer {i}; got {a.shape[1]}"
+            raise TypeError(
+                f"layer {i} must be a dlcore Dense layer (with W and an activation), not bare "
+                f"weight matrices; got {type(layer).__name__}"
             )
+    n_in = layers[0].W.shape[0]
+    a = np.asarray(x, dtype=float).reshape(1, -1)
+    if a.shape[1] != n_in or not np.all(np.isfinite(a)):
+        raise ValueError(f"x must be {n_in} finite numbers, one per input; got {x!r}")
+    values = []
+    for layer in layers:
         a = layer.forward(a, training=False)
         values.append((layer.Z[0].copy(), a[0].copy()))
     return values
@@ -970,22 +973,6 @@ def plot_forward_pass(
 # ---------------------------------------------------------------- lesson 06
 
 
-def _forward_values(
-    pairs: list[tuple[np.ndarray, np.ndarray | None]], acts: list[Any], x: Any
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The values of every layer for one example: ``[x], [(z, a) per later layer]``."""
-    a = np.asarray(x, dtype=float)
-    n_in = pairs[0][0].shape[0]
-    if a.shape != (n_in,) or not np.all(np.isfinite(a)):
-        raise ValueError(f"x must be {n_in} finite numbers, one per input; got {x!r}")
-    values = []
-    for (W, b), act in zip(pairs, acts, strict=True):
-        z = a @ W + (0.0 if b is None else b)
-        a = np.asarray(act.forward(z[None, :]), dtype=float)[0]
-        values.append((z, a))
-    return values
-
-
 def plot_network_values(
     model: Any,
     x: Any,
@@ -1002,13 +989,7 @@ def plot_network_values(
     """
     layers = getattr(model, "layers", model)
     pairs = _weight_matrices(layers)
-    acts = [getattr(layer, "activation", None) for layer in layers]
-    if any(act is None or not hasattr(act, "forward") for act in acts):
-        raise TypeError(
-            "plot_network_values needs layers with an activation (dlcore Dense layers or a "
-            "Sequential of them), not bare weight matrices"
-        )
-    values = _forward_values(pairs, acts, x)
+    values = forward_values(layers, x)
     fig = plot_network(layers, ax, title, input_names, output_names)
     ax = fig.axes[-1] if ax is None else ax
     sizes = [pairs[0][0].shape[0]] + [W.shape[1] for W, _ in pairs]

@@ -631,7 +631,7 @@ def test_forward_pass_diagram_writes_inputs_z_and_a_of_every_unit():
     [
         ("net", [1.0, 0.5], "layers_or_model must be"),
         ([np.eye(2)], [1.0, 0.5], "layer 0 must be a dlcore Dense layer"),
-        (_net_221(), [1.0], "x must have 2 values for layer 0"),
+        (_net_221(), [1.0], "x must be 2 finite numbers, one per input"),
     ],
 )
 def test_forward_pass_rejects_bad_input(layers, x, message):
@@ -692,7 +692,7 @@ def test_network_values_draws_on_a_given_ax_and_matches_the_model():
 @pytest.mark.parametrize(
     ("model", "x", "error", "message"),
     [
-        ([W1, W2], [0.5, 0.8], TypeError, "needs layers with an activation"),
+        ([W1, W2], [0.5, 0.8], TypeError, "not bare weight matrices"),
         (None, [0.5], ValueError, r"x must be 2 finite numbers.*got \[0\.5\]"),
         (None, [0.5, np.nan], ValueError, "x must be 2 finite numbers"),
     ],
