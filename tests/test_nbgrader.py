@@ -23,13 +23,6 @@ from course.release import compute_checksum
 ASSIGNMENT = "hw"
 
 
-@pytest.fixture(autouse=True)
-def _venv_on_path(monkeypatch):
-    """nbgrader runs ``alembic`` from PATH: put this interpreter's scripts folder first."""
-    scripts = str(Path(sys.executable).parent)
-    monkeypatch.setenv("PATH", scripts + os.pathsep + os.environ.get("PATH", ""))
-
-
 def _require_nbgrader() -> None:
     found = subprocess.run([sys.executable, "-m", "nbgrader", "--version"], capture_output=True)
     if found.returncode != 0:
@@ -44,7 +37,12 @@ def _nbgrader(course: Path, *args: str) -> None:
         cwd=course,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
+        # nbgrader runs ``alembic`` from PATH: this interpreter's scripts folder goes first
+        env={
+            **os.environ,
+            "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+        },
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -65,14 +63,20 @@ def _answer(
     return submission
 
 
-def _autograde(tmp_path: Path, source: Path) -> tuple[Path, dict[str, dict[str, float]]]:
-    """Generate, submit (right and stub) and autograde ``source``; scores per student."""
+def _autograde(
+    tmp_path: Path, sources: list[Path]
+) -> tuple[Path, dict[str, dict[str, dict[str, float]]]]:
+    """Generate, submit (right and stub) and autograde ``sources`` as one assignment.
+
+    Returns the course folder and the scores: notebook stem -> student -> grade_id -> score.
+    """
     _require_nbgrader()
     from nbgrader.api import Gradebook
 
     course = tmp_path / "nbgrader-course"
     (course / "source" / ASSIGNMENT).mkdir(parents=True)
-    shutil.copy(source, course / "source" / ASSIGNMENT / source.name)
+    for source in sources:
+        shutil.copy(source, course / "source" / ASSIGNMENT / source.name)
     db = tmp_path / "gradebook.db"
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\n"
@@ -81,25 +85,29 @@ def _autograde(tmp_path: Path, source: Path) -> tuple[Path, dict[str, dict[str, 
         "c.ExecutePreprocessor.timeout = 120\n"
     )
     _nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-    released = nbformat.read(course / "release" / ASSIGNMENT / source.name, as_version=4)
-    instructor = nbformat.read(source, as_version=4)
-    for student, nb in (("right", _answer(released, instructor)), ("stub", released)):
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / source.name)
-        (folder / "timestamp.txt").write_text("2026-01-01 12:00:00.000000 UTC")
+    for source in sources:
+        released = nbformat.read(course / "release" / ASSIGNMENT / source.name, as_version=4)
+        instructor = nbformat.read(source, as_version=4)
+        for student, nb in (("right", _answer(released, instructor)), ("stub", released)):
+            folder = course / "submitted" / student / ASSIGNMENT
+            folder.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, folder / source.name)
+            (folder / "timestamp.txt").write_text("2026-01-01 12:00:00.000000 UTC")
     _nbgrader(course, "autograde", ASSIGNMENT, "--force")
-    scores = {}
+    scores: dict[str, dict[str, dict[str, float]]] = {}
     with Gradebook(f"sqlite:///{db}") as gradebook:
-        for student in ("right", "stub"):
-            notebook = gradebook.find_submission_notebook(source.stem, ASSIGNMENT, student)
-            scores[student] = {grade.name: grade.score for grade in notebook.grades}
+        for source in sources:
+            scores[source.stem] = {}
+            for student in ("right", "stub"):
+                notebook = gradebook.find_submission_notebook(source.stem, ASSIGNMENT, student)
+                scores[source.stem][student] = {g.name: g.score for g in notebook.grades}
     return course, scores
 
 
 def test_nbgrader_autogrades_the_fixture_lesson(tmp_path):
     source = write_lesson(tmp_path / "lessons")
-    course, scores = _autograde(tmp_path, source)
+    course, by_notebook = _autograde(tmp_path, [source])
+    scores = by_notebook[source.stem]
     assert scores["right"] == FIXTURE_POINTS
     assert scores["stub"] == dict.fromkeys(FIXTURE_POINTS, 0.0)
     released = nbformat.read(course / "release" / ASSIGNMENT / source.name, as_version=4)
@@ -108,10 +116,18 @@ def test_nbgrader_autogrades_the_fixture_lesson(tmp_path):
             assert nbgrader_meta(cell)["checksum"] == compute_checksum(cell)
 
 
+@pytest.fixture(scope="module")
+def every_lesson_autograded(tmp_path_factory) -> dict[str, dict[str, dict[str, float]]]:
+    """Every ready lesson as one nbgrader assignment, autograded once (right and stub)."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [root / notebook for notebook in _ready_exercise_lessons()]
+    return _autograde(tmp_path_factory.mktemp("nbgrader"), sources)[1]
+
+
 @pytest.mark.parametrize("notebook", _ready_exercise_lessons())
-def test_nbgrader_autogrades_each_ready_lesson(tmp_path, notebook):
+def test_nbgrader_autogrades_each_ready_lesson(every_lesson_autograded, notebook):
     source = Path(__file__).resolve().parents[1] / notebook
-    _, scores = _autograde(tmp_path, source)
+    scores = every_lesson_autograded[source.stem]
     points = {
         nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
         for c in nbformat.read(source, as_version=4).cells
