@@ -1,7 +1,7 @@
 """Time each ready lesson executed top to bottom in a fresh kernel (nbclient).
 
 Run: ``python benchmarks/notebooks.py [--root DIR] [--repeat N]``. Prints one row per lesson:
-the best wall time over ``N`` runs (kernel start included) against the 20 s target.
+the best wall time over ``N`` runs (kernel start included) against the 10 s target of the lesson template.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from course import syllabus
 from course.kernel import check_kernel, kernel_name
 
 #: each lesson must run in less than this, on a 2-core machine
-TARGET_SECONDS = 20.0
+TARGET_SECONDS = 10.0
 
 
 def time_notebook(path: Path) -> float:
