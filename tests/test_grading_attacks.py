@@ -394,3 +394,35 @@ def test_ctrl_c_leaves_no_scratch_and_no_sandbox(tmp_path, sandbox_available, mo
     ]
     assert survivors == []
     assert not (tmp_path / "g.csv").exists()
+
+
+def test_the_lessons_inside_an_installed_package_are_hidden_from_the_sandbox(
+    tmp_path, monkeypatch, sandbox_available
+):
+    """A wheel carries the instructor notebooks in ``course/_lessons``: mounted over, empty."""
+    import subprocess
+    import sys
+
+    from course.grading import sandbox
+
+    package = tmp_path / "site" / "course"
+    (package / sandbox.LESSONS_DIR / "notebooks").mkdir(parents=True)
+    secret = package / sandbox.LESSONS_DIR / "notebooks" / "03_perceptron.ipynb"
+    secret.write_text('{"answer": 42}', encoding="utf-8")
+    (package / "visible.txt").write_text("the package itself is readable", encoding="utf-8")
+    real = sandbox.package_dirs()
+    monkeypatch.setattr(sandbox, "package_dirs", lambda: [*real, package])
+    assert sandbox.hidden_dirs() == [package / sandbox.LESSONS_DIR]
+    work = tmp_path / "work"
+    work.mkdir()
+    probe_code = (
+        "import os, sys; p = sys.argv[1]; print(open(p + '/visible.txt').read()); "
+        "print(sorted(os.listdir(p + '/_lessons')))"
+    )
+    inner = [sys.executable, "-c", probe_code, str(package)]
+    done = subprocess.run(
+        sandbox.command(inner, work, sandbox.Limits()), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["the package itself is readable", "[]"]
+    assert secret.read_text(encoding="utf-8") == '{"answer": 42}'  # untouched outside

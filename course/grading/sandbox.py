@@ -32,6 +32,8 @@ from course.errors import CourseError
 
 #: the packages a kernel imports for the lessons and their checks
 PACKAGES = ("course", "dlcore")
+#: the instructor notebooks inside an installed ``course`` package (course.syllabus)
+LESSONS_DIR = "_lessons"
 #: system folders mounted read-only when they exist
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64")
 #: the entries of ``/etc`` a kernel needs (not all of it: no ``shadow``, no keys)
@@ -78,6 +80,12 @@ def package_dirs() -> list[Path]:
     return found
 
 
+def hidden_dirs() -> list[Path]:
+    """Folders inside the mounted packages that a submission must not read: the lessons an
+    installed wheel carries (``course/_lessons``, the instructor notebooks)."""
+    return [folder / LESSONS_DIR for folder in package_dirs() if (folder / LESSONS_DIR).is_dir()]
+
+
 def python_dirs() -> list[Path]:
     """The Python environment: the venv and the installation its interpreter comes from."""
     dirs = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
@@ -104,6 +112,8 @@ def command(inner: list[str], workdir: Path, limits: Limits) -> list[str]:
         args += ["--ro-bind", str(folder), str(folder)]
     for folder in package_dirs():
         args += ["--ro-bind", str(folder), str(folder)]
+    for folder in hidden_dirs():
+        args += ["--tmpfs", str(folder)]  # mounted over, after the binds that hold it
     args += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--clearenv"]
     python_path = os.pathsep.join(dict.fromkeys(str(p.parent) for p in package_dirs()))
     env = {
