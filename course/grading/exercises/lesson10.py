@@ -37,6 +37,8 @@ EXERCISES = [
             (1e-30,),
             (0.5, 0.9),
             (0.2,),
+            (0.0625, 0.25),
+            (0.5, 0.5),
         ),
         close(_smallest_depth, atol=0.0, rtol=0.0, fit="squeeze"),
     ),
