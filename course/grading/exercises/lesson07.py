@@ -30,7 +30,15 @@ def sgd_epoch_weights(target, sizes, hidden, output, seed, X, y, order, lr, batc
     return numpy.concatenate([value.ravel() for _, value, _ in model.parameters()]).tolist()
 
 
-def _reference_epoch(model, X, y, order, lr, batch_size, loss) -> None:  # noqa: ANN001
+def _reference_epoch(
+    model: dl.Sequential,
+    X: np.ndarray,
+    y: np.ndarray,
+    order: np.ndarray,
+    lr: float,
+    batch_size: int,
+    loss: dl.losses.Loss,
+) -> None:
     """The check's epoch, whose weights ``fit(..., epochs=1)`` gives, written into ``model``."""
     trained = _epoch(model, X, y, order, lr, batch_size, loss)
     for (_, value, _), (_, new, _) in zip(model.parameters(), trained.parameters(), strict=True):
