@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -392,14 +393,49 @@ def test_raises_exception_tags_do_not_turn_a_failure_into_points(tmp_path, pytho
     assert results["right"].scores == FIXTURE_POINTS, results["right"].reasons
 
 
+def _prediction_attack(instructor: nbformat.NotebookNode) -> tuple[str, str, dict[str, str]]:
+    """A wrong answer to the lesson's first prediction that passes its test cell.
+
+    The answer cell rebinds the check to a no-op and returns a ``str`` whose ``strip`` and
+    ``upper`` give the right letter, so the hidden ``assert`` passes too; its value is a
+    wrong letter. Returns the test cell's grade_id, that letter and the answers for
+    :func:`answered`.
+    """
+    solution = ""
+    for cell in instructor.cells:
+        if is_solution_cell(cell):
+            solution, grade_id = unmarked(cell.source), nbgrader_meta(cell)["grade_id"]
+        elif is_test_cell(cell) and (right := re.search(r'return "([A-D])"$', solution)):
+            check = re.match(r"(check_\w+)\(", cell.source).group(1)
+            name = re.match(r"def (\w+)\(", solution).group(1)
+            wrong = "A" if right.group(1) != "A" else "D"
+            attack = (
+                f"{check} = lambda *args, **kwargs: None\n"
+                "class _Sly(str):\n"
+                "    strip = lstrip = rstrip = lambda self, *args: self\n"
+                f"    upper = lower = lambda self: {right.group(1)!r}\n"
+                f"def {name}():\n    return _Sly({wrong!r})"
+            )
+            return nbgrader_meta(cell)["grade_id"], wrong, {grade_id.replace("-", "_"): attack}
+    raise AssertionError("the lesson has no prediction exercise")
+
+
 @pytest.mark.parametrize("notebook", _ready_exercise_lessons())
-def test_each_ready_lesson_grades_full_marks_and_stub_zero(
-    tmp_path, notebook, python3_kernel_module
-):
+def test_each_ready_lesson_is_judged_by_the_grader(tmp_path, notebook, python3_kernel_module):
+    """Full marks for the instructor's answers, 0 for a stub, and 0 for a wrong prediction
+    whose answer cell rebinds the check: every exercise is judged by the grader."""
     source = Path(__file__).resolve().parents[1] / notebook
     instructor = nbformat.read(source, as_version=4)
+    modes = load_lesson(source).modes()
+    assert all(mode.startswith("judged by the grader") for mode in modes.values()), modes
+    attacked, wrong, attack = _prediction_attack(instructor)
     name = Path(notebook).name
-    for student, nb in (("right", answered(instructor)), ("stub", stubbed(instructor))):
+    submissions = {
+        "right": answered(instructor),
+        "stub": stubbed(instructor),
+        "sly": answered(instructor, **attack),
+    }
+    for student, nb in submissions.items():
         (tmp_path / "subs" / student).mkdir(parents=True)
         nbformat.write(nb, tmp_path / "subs" / student / name)
     results = {
@@ -415,4 +451,8 @@ def test_each_ready_lesson_grades_full_marks_and_stub_zero(
     }
     assert results["right"].scores == points, results["right"].reasons
     assert results["stub"].scores == dict.fromkeys(points, 0.0)
+    assert results["sly"].scores == points | {attacked: 0.0}, results["sly"].reasons
+    assert results["sly"].reasons == [
+        f"{attacked} failed the grader's check (case 1: not the right choice ({wrong}))"
+    ]
     assert any(is_solution_cell(c) and unmarked(c.source) for c in instructor.cells)

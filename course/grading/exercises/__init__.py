@@ -13,6 +13,15 @@ of the exercise's test cell, ``name`` the function (or value) the solution cell 
 ``(args, outcome) -> None | str`` (None: right; a string: what was wrong). Every module of
 this package named ``lessonNN`` is loaded. An exercise without a spec is scored by its test
 cell alone (the kernel's execute_reply), which a hostile notebook can fake.
+
+When the learner's answer takes or is an object JSON cannot carry (a model, a class, a
+tuple or an integer array), a ``driver(target, *args)`` runs in the kernel: it builds the
+objects from the JSON ``args``, calls the learner's ``target`` and returns plain numbers
+(the weights after training, the gradients of a layer). The same driver called in the
+grader's process with the grader's reference gives the expected result. A driver is a
+module-level function without annotations whose imports are inside its body: its source
+runs in a fresh namespace of the kernel. :func:`tagged_args` is the driver for arguments
+that must reach the function as a tuple or as an array of their own dtype.
 """
 
 from __future__ import annotations
@@ -44,7 +53,8 @@ class Exercise:
     ``names`` are the learner's function or value, the first one the solution cell defines
     is used; ``cases`` the positional arguments of each call (JSON values; the positions in
     ``arrays`` reach the function as float NumPy arrays). A ``prediction`` is a value, or a
-    function of no argument, judged once.
+    function of no argument, judged once. A ``driver`` calls the function in the kernel
+    (see the module's docstring).
     """
 
     test_id: str
@@ -53,11 +63,13 @@ class Exercise:
     judge: Judge
     arrays: tuple[int, ...] = ()
     prediction: bool = False
+    driver: Callable[..., Any] | None = None
 
     def name_in(self, solution: str) -> str | None:
         """The first of ``names`` the solution cell's source defines, or None."""
         for name in self.names:
-            if re.search(rf"^\s*(def\s+{name}\s*\(|{name}\s*=)", solution, flags=re.M):
+            pattern = rf"^\s*((def|class)\s+{name}\b|{name}\s*=)"
+            if re.search(pattern, solution, flags=re.M):
                 return name
         return None
 
@@ -71,27 +83,66 @@ def value_of(outcome: Outcome) -> tuple[Any, str | None]:
     return outcome["value"], None
 
 
+#: how a result's shape must match the reference's: exactly, up to axes of length 1, or
+#: only in its number of entries
+FITS = ("exact", "squeeze", "flat")
+
+
+def _reshaped(array: np.ndarray, fit: str) -> np.ndarray:
+    return {"exact": array, "squeeze": np.squeeze(array), "flat": array.reshape(-1)}[fit]
+
+
 def _close(
-    reference: Callable[..., Any], atol: float, rtol: float, args: tuple, outcome: Outcome
+    reference: Callable[..., Any],
+    atol: float,
+    rtol: float,
+    fit: str,
+    args: tuple,
+    outcome: Outcome,
 ) -> str | None:
     value, why = value_of(outcome)
     if why:
         return why
-    expected = np.asarray(reference(*args), dtype=float)
+    expected = _reshaped(np.asarray(reference(*args), dtype=float), fit)
     try:
-        got = np.asarray(value, dtype=float)
+        got = _reshaped(np.asarray(value, dtype=float), fit)
     except (TypeError, ValueError):
         return f"expected a number or array, got {str(value)[:60]}"
     if got.shape != expected.shape:
         return f"expected shape {expected.shape}, got {got.shape}"
     if not np.allclose(got, expected, atol=atol, rtol=rtol):
-        return f"expected {expected.tolist()}, got {str(value)[:60]}"
+        return f"expected {str(expected.tolist())[:60]}, got {str(value)[:60]}"
     return None
 
 
-def close(reference: Callable[..., Any], atol: float = 1e-8, rtol: float = 1e-7) -> Judge:
-    """Right when the result has the shape of ``reference(*args)`` and is close to it."""
-    return functools.partial(_close, reference, atol, rtol)
+def close(
+    reference: Callable[..., Any], atol: float = 1e-8, rtol: float = 1e-7, fit: str = "exact"
+) -> Judge:
+    """Right when the result has the shape of ``reference(*args)`` and is close to it.
+
+    ``fit="squeeze"`` compares the shapes without their axes of length 1 (a number and
+    ``[number]``, a row and a column, are the same answer); ``fit="flat"`` compares only
+    the number of entries.
+    """
+    if fit not in FITS:
+        raise ValueError(f"fit must be one of {', '.join(FITS)}, got {fit!r}")
+    return functools.partial(_close, reference, atol, rtol, fit)
+
+
+def tagged_args(target, *args):
+    """Driver: call ``target`` with each ``{"array": data}`` argument as ``np.array(data)``
+    (its dtype inferred: JSON integers stay integers) and each ``{"tuple": data}`` as a
+    tuple; the result is returned as it is."""
+    import numpy
+
+    def decoded(arg):
+        if isinstance(arg, dict) and set(arg) == {"array"}:
+            return numpy.array(arg["array"])
+        if isinstance(arg, dict) and set(arg) == {"tuple"}:
+            return tuple(arg["tuple"])
+        return arg
+
+    return target(*[decoded(arg) for arg in args])
 
 
 def _one_of(accepted: Callable[..., Sequence[str]], args: tuple, outcome: Outcome) -> str | None:
@@ -120,6 +171,18 @@ def _choice(letter: Callable[[Any], str | None], right: str, args: tuple, outcom
 def choice(letter: Callable[[Any], str | None], right: str) -> Judge:
     """Right when ``letter(answer)``, the choice the answer names, is ``right``."""
     return functools.partial(_choice, letter, right)
+
+
+def letter_of(answer: Any) -> str | None:
+    """The letter "A" to "D" a predict-then-run answer names, as the lessons' checks read it."""
+    from course.checks._core import choice_letter
+
+    return choice_letter(answer, "ABCD")
+
+
+def predicted(test_id: str, right: str, names: tuple[str, ...] = ("my_prediction",)) -> Exercise:
+    """The spec of a predict-then-run exercise whose answer is the letter ``right``."""
+    return Exercise(test_id, names, ((),), choice(letter_of, right), prediction=True)
 
 
 def _raises(error: str, text: str, args: tuple, outcome: Outcome) -> str | None:

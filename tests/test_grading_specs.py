@@ -1,0 +1,319 @@
+"""The grader-side specs of lessons 04-11 agree with the lessons' checks.
+
+Each answer below goes through the whole path the grader takes, in this process: the
+harvest cell runs in a namespace holding the answer, its JSON results are read back, and
+the spec's judge decides. The instructor's solutions and other spellings the check accepts
+are right; the typical mistakes the check names are wrong, for the judge and the check alike.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from test_release import unmarked
+
+import dlcore as dl
+from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
+from course.grading.exercises import Exercise, builtin, close
+from course.grading.harvest import cell_source, read_outcomes
+from course.grading.logic import judge
+
+ROOT = Path(__file__).resolve().parents[1]
+#: the names the lessons' solutions use from their notebook's imports
+HELPERS = {
+    "np": np,
+    "dl": dl,
+    "relu": dl.activations.relu,
+    "relu_derivative": dl.activations.relu_derivative,
+    "sigmoid": dl.activations.sigmoid,
+    "softmax": dl.activations.softmax,
+}
+LESSONS = [f"{n:02d}" for n in range(4, 12)]
+
+
+def _notebook(lesson: str) -> nbformat.NotebookNode:
+    (path,) = (ROOT / "notebooks").glob(f"{lesson}_*.ipynb")
+    return nbformat.read(path, as_version=4)
+
+
+def _exercises(lesson: str) -> dict[str, tuple[str, str]]:
+    """test_id -> (the instructor's solution, the test cell's source), in notebook order."""
+    found, solution = {}, ""
+    for cell in _notebook(lesson).cells:
+        if is_solution_cell(cell):
+            solution = unmarked(cell.source)
+        elif is_test_cell(cell):
+            found[nbgrader_meta(cell)["grade_id"]] = (solution, cell.source)
+    return found
+
+
+def _check(lesson: str, test_source: str):  # noqa: ANN202 (a check function of the lesson)
+    name = re.match(r"(check_\w+)\(", test_source).group(1)
+    return getattr(importlib.import_module(f"course.checks.lesson{lesson}"), name)
+
+
+def _verdict(exercise: Exercise, answer: str, tmp_path: Path) -> str | None:
+    """The grader's verdict on ``answer``: its harvest cell run here, its results judged."""
+    namespace = dict(HELPERS)
+    exec(answer, namespace)
+    path = tmp_path / "results.json"
+    exec(cell_source(exercise, exercise.names[0], path), namespace)
+    return judge(exercise, read_outcomes(path, len(exercise.cases)))
+
+
+def _check_passes(lesson: str, test_id: str, answer: str, name: str) -> bool:
+    namespace = dict(HELPERS)
+    exec(answer, namespace)
+    try:
+        _check(lesson, _exercises(lesson)[test_id][1])(namespace[name])
+    except AssertionError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_exercise_of_the_lesson_has_a_spec_for_its_solutions_name(lesson):
+    specs = builtin()
+    for test_id, (solution, _) in _exercises(lesson).items():
+        assert test_id in specs, f"no grader-side spec for {test_id}"
+        assert specs[test_id].name_in(solution) is not None, test_id
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_the_instructors_solutions_are_judged_right(lesson, tmp_path):
+    for test_id, (solution, _) in _exercises(lesson).items():
+        assert _verdict(builtin()[test_id], solution, tmp_path) is None, test_id
+
+
+def _right_and_wrong() -> list[tuple[str, str, str, bool]]:
+    """(lesson, test_id, answer, right): spellings the checks accept, mistakes they name."""
+    cases = {
+        "l04-majority-baseline-test": [
+            (
+                "def majority_baseline(y):\n    return max(list(y).count(c) for c in set(list(y))) "
+                "/ len(y)",
+                True,
+            ),
+            (
+                "def majority_baseline(y):\n    return np.unique(y, return_counts=True)[1].max()",
+                False,
+            ),
+        ],
+        "l04-best-line-test": [
+            ("def my_prediction():\n    return ' (b) '", True),
+            ("def my_prediction():\n    return 'A'", False),
+        ],
+        "l04-xor-weights-test": [
+            (
+                "def xor_weights():\n    return (np.array([[1., 1.], [1., 1.]]), np.array("
+                "[-0.5, -1.5]), np.array([[1.], [-1.]]), np.array([-0.5]))",
+                True,
+            ),
+            ("def xor_weights():\n    return [[1, 1], [1, 1]], [-0.5, -1.5], [1, 1], -0.5", False),
+            ("def xor_weights():\n    return [1, 1], [0], [1], 0", False),
+        ],
+        "l05-softmax-test": [
+            (
+                "def my_softmax(z):\n    e = np.exp(z)\n    return e / e.sum(axis=-1, "
+                "keepdims=True)",
+                False,
+            ),
+            ("def my_softmax(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()", False),
+        ],
+        "l05-shapes-test": [("def my_prediction():\n    return 'b'", False)],
+        "l05-cross-entropy-test": [
+            (
+                "def my_cross_entropy(p, y):\n    return -np.log(p[np.arange(len(y)), y]).sum()",
+                False,
+            ),
+            (
+                "def my_cross_entropy(p, y):\n    return -np.mean(np.log10(p[np.arange(len(y)), "
+                "y]))",
+                False,
+            ),
+        ],
+        "l06-hidden-activations-test": [
+            (
+                "def hidden_activations(x, W, b):\n    return np.maximum(x @ W + b, 0)[None, :]",
+                True,
+            ),
+            ("def hidden_activations(x, W, b):\n    return x @ W + b", False),
+            ("def hidden_activations(x, W, b):\n    return np.maximum(W.T @ x, 0)", False),
+        ],
+        "l06-bce-loss-test": [
+            ("def bce_loss(o, y):\n    return y * np.log(o) + (1 - y) * np.log(1 - o)", False),
+            ("def bce_loss(o, y):\n    return -np.log(o)", False),
+        ],
+        "l06-zero-gradients-test": [("def my_prediction():\n    return 'D'", False)],
+        "l06-hidden-gradients-test": [
+            (
+                "def hidden_weight_gradients(x, y, W1, b1, W2, b2):\n    z = x @ W1 + b1\n"
+                "    o = sigmoid(relu(z) @ W2 + b2)[0]\n    return np.outer((o - y) * W2[:, 0] * "
+                "(z > 0), x)",
+                False,
+            ),
+            (
+                "def hidden_weight_gradients(x, y, W1, b1, W2, b2):\n    z = x @ W1 + b1\n"
+                "    o = sigmoid(relu(z) @ W2 + b2)[0]\n    return np.outer(x, (o - y) * W2[:, 0])",
+                False,
+            ),
+        ],
+        "l07-sgd-epoch-test": [
+            (SGD.replace("value -= lr", "value += lr"), False),
+            (SGD.replace("rows = order[", "rows = np.arange(len(order))["), False),
+            (SGD.replace("value -= lr * gradient", "pass"), False),
+            (
+                "def sgd_epoch(model, X, y, order, lr, batch_size, loss):\n"
+                "    opt = dl.SGD(lr=lr)\n"
+                "    for s in range(0, len(order), batch_size):\n"
+                "        r = order[s:s + batch_size]\n"
+                "        model.backward(loss.backward(model.forward(X[r]), y[r]))\n"
+                "        opt.step(model.parameters())",
+                True,
+            ),
+        ],
+        "l07-overfitting-prediction-test": [("def my_prediction():\n    return 'A'", False)],
+        "l07-best-epoch-test": [
+            ("def best_epoch(v):\n    return [np.argmin(v) + 1]", True),
+            ("def best_epoch(v):\n    return int(np.argmin(v))", False),
+            ("def best_epoch(v):\n    return len(v) - int(np.argmin(v[::-1]))", False),
+        ],
+        "l08-neuron-gradients-test": [
+            (
+                "def neuron_gradients(x, w, b, y):\n    a = sigmoid(w * x + b)\n"
+                "    d = 2 * (a - y) * a * (1 - a)\n    return np.array([[d * x], [d]])",
+                True,
+            ),
+            (
+                "def neuron_gradients(x, w, b, y):\n    a = sigmoid(w * x + b)\n"
+                "    d = (a - y) * a * (1 - a)\n    return d * x, d",
+                False,
+            ),
+            (
+                "def neuron_gradients(x, w, b, y):\n    a = sigmoid(w * x + b)\n"
+                "    d = 2 * (a - y) * a * (1 - a)\n    return d, d * x",
+                False,
+            ),
+        ],
+        "l08-saturation-prediction-test": [("def my_prediction():\n    return 'D'", False)],
+        "l08-forgetful-dense-test": [
+            ("class ForgetfulDense(dl.Dense):\n    pass", False),
+            (
+                "class ForgetfulDense(dl.Dense):\n    def backward(self, dA):\n"
+                "        self.dW[:] = self.X.T @ dA\n        return dA @ self.W.T",
+                False,
+            ),
+        ],
+        "l09-unit-step-prediction-test": [("def my_prediction():\n    return 'B'", False)],
+        "l09-largest-stable-lr-test": [
+            ("def largest_stable_lr(c):\n    return np.array([2 / c])", True),
+            ("def largest_stable_lr(c):\n    return 1 / c", False),
+            ("def largest_stable_lr(c):\n    return 1.999 / c", False),
+        ],
+        "l10-smallest-depth-test": [
+            (
+                "def smallest_depth(t, slope=0.25):\n    return int(np.floor(np.log(t) / "
+                "np.log(slope))) + 1",
+                True,
+            ),
+            (
+                "def smallest_depth(t, slope=0.25):\n    return int(np.floor(np.log(t) / "
+                "np.log(slope)))",
+                False,
+            ),
+        ],
+        "l10-first-weight-gradient-test": [
+            (
+                "def first_weight_gradient(x, y, w, b):\n    a, s = x, 1.0\n"
+                "    for wk, bk in zip(w, b):\n        a = sigmoid(wk * a + bk)\n"
+                "        s *= a * (1 - a)\n    return 2 * (a - y) * s * x",
+                False,
+            ),
+        ],
+        "l10-largest-gradient-test": [("def my_prediction():\n    return 'B'", False)],
+        "l11-conv-layer-prediction-test": [("def my_prediction():\n    return 'C'", False)],
+        "l11-iou-test": [
+            (
+                "def iou(a, b):\n    a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)\n"
+                "    w = max(min(a[2], b[2]) - max(a[0], b[0]), 0)\n"
+                "    h = max(min(a[3], b[3]) - max(a[1], b[1]), 0)\n"
+                "    u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h\n"
+                "    return np.array([w * h / u])",
+                True,
+            ),
+            (
+                "def iou(a, b):\n    w = min(a[2], b[2]) - max(a[0], b[0])\n"
+                "    h = min(a[3], b[3]) - max(a[1], b[1])\n"
+                "    u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h\n"
+                "    return w * h / u",
+                False,
+            ),
+            (
+                "def iou(a, b):\n    w = max(min(a[2], b[2]) - max(a[0], b[0]), 0)\n"
+                "    h = max(min(a[3], b[3]) - max(a[1], b[1]), 0)\n"
+                "    area = lambda r: (r[2] - r[0]) * (r[3] - r[1])\n"
+                "    return w * h / (area(a) + area(b))",
+                False,
+            ),
+        ],
+        "l11-attention-weights-test": [
+            ("def attention_weights(Q, K):\n    return softmax(Q @ K.T)", False),
+            (
+                "def attention_weights(Q, K):\n    s = Q @ K.T / np.sqrt(K.shape[1])\n"
+                "    e = np.exp(s - s.max(axis=0))\n    return e / e.sum(axis=0)",
+                False,
+            ),
+        ],
+    }
+    return [
+        (test_id[1:3], test_id, answer, right)
+        for test_id, answers in cases.items()
+        for answer, right in answers
+    ]
+
+
+SGD = """def sgd_epoch(model, X, y, order, lr, batch_size, loss):
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        model.backward(loss.backward(model.forward(X[rows]), y[rows]))
+        for _name, value, gradient in model.parameters():
+            value -= lr * gradient"""
+
+
+@pytest.mark.parametrize(("lesson", "test_id", "answer", "right"), _right_and_wrong())
+def test_the_judge_and_the_check_agree(lesson, test_id, answer, right, tmp_path):
+    exercise = builtin()[test_id]
+    verdict = _verdict(exercise, answer, tmp_path)
+    assert (verdict is None) is right, verdict
+    assert _check_passes(lesson, test_id, answer, exercise.names[0]) is right
+
+
+def test_a_driver_runs_in_a_fresh_namespace_and_its_errors_are_the_learners(tmp_path):
+    """A learner's ``np = None`` or ``float = ...`` cannot reach the driver; a raise in the
+    learner's code is that case's outcome."""
+    exercise = builtin()["l07-sgd-epoch-test"]
+    tampered = SGD + "\nnp = None\nfloat = str\nnumpy = None\ndlcore = None"
+    assert _verdict(exercise, tampered, tmp_path) is None
+    crashing = "def sgd_epoch(*args):\n    raise ValueError('no')"
+    assert _verdict(exercise, crashing, tmp_path) == "case 1: raised ValueError: no"
+
+
+def test_the_depth_judge_also_catches_a_ceiling_at_an_exact_power(tmp_path):
+    """ceil(log t / log slope) is one short when t is a power of the slope (0.25^2 = 0.0625
+    is not below 0.0625): the check's cases miss it, the grader's do not."""
+    ceiling = (
+        "def smallest_depth(t, slope=0.25):\n    return int(np.ceil(np.log(t) / np.log(slope)))"
+    )
+    verdict = _verdict(builtin()["l10-smallest-depth-test"], ceiling, tmp_path)
+    assert verdict == "case 10: expected 3.0, got 2"
+    assert _check_passes("10", "l10-smallest-depth-test", ceiling, "smallest_depth")
+
+
+def test_close_refuses_an_unknown_fit():
+    with pytest.raises(ValueError, match="fit must be one of exact, squeeze, flat, got 'loose'"):
+        close(abs, fit="loose")
