@@ -33,7 +33,7 @@ HELPERS = {
     "sigmoid": dl.activations.sigmoid,
     "softmax": dl.activations.softmax,
 }
-LESSONS = [f"{n:02d}" for n in range(4, 12)]
+LESSONS = [f"{n:02d}" for n in range(4, 13)]
 
 
 def _notebook(lesson: str) -> nbformat.NotebookNode:
@@ -258,6 +258,39 @@ def _right_and_wrong() -> list[tuple[str, str, str, bool]]:
                 "    h = max(min(a[3], b[3]) - max(a[1], b[1]), 0)\n"
                 "    area = lambda r: (r[2] - r[0]) * (r[3] - r[1])\n"
                 "    return w * h / (area(a) + area(b))",
+                False,
+            ),
+        ],
+        "l12-to-torch-state-test": [
+            (
+                "def to_torch_state(weights):\n    return {f'{2 * i}.' + k: v for i, (W, b) in "
+                "enumerate(weights) for k, v in (('weight', W.T.tolist()), ('bias', b))}",
+                True,
+            ),
+            (
+                "def to_torch_state(weights):\n    return {f'{i}.' + k: v for i, (W, b) in "
+                "enumerate(weights) for k, v in (('weight', W.T), ('bias', b))}",
+                False,
+            ),
+            (
+                "def to_torch_state(weights):\n    return {f'{2 * i}.' + k: v for i, (W, b) in "
+                "enumerate(weights) for k, v in (('weight', W), ('bias', b))}",
+                False,
+            ),
+        ],
+        "l12-grad-accumulation-test": [
+            ("def my_prediction():\n    return 'b) twice'", True),
+            ("def my_prediction():\n    return 'A'", False),
+        ],
+        "l12-training-step-test": [
+            (
+                "def training_step_order():\n    return ['model(x)', 'criterion(out, y)', "
+                "'loss.backward()', 'optimizer.step()', 'optimizer.zero_grad()']",
+                True,
+            ),
+            (
+                "def training_step_order():\n    return ['forward', 'loss', 'backward', "
+                "'zero_grad', 'step']",
                 False,
             ),
         ],
