@@ -1,7 +1,7 @@
 """Time each ready lesson executed top to bottom in a fresh kernel (nbclient).
 
 Run: ``python benchmarks/notebooks.py [--root DIR] [--repeat N]``. Prints one row per lesson:
-the best wall time over ``N`` runs (kernel start included) against the 10 s target of the lesson template.
+the best wall time over ``N`` runs (kernel start included) against the template's 10 s target.
 """
 
 from __future__ import annotations
