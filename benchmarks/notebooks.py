@@ -17,7 +17,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from course import syllabus
-from course.kernel import check_kernel, kernel_name
+from course.kernel import check_kernel, kernel_config, kernel_name
 
 #: each lesson must run in less than this, on a 2-core machine
 TARGET_SECONDS = 10.0
@@ -32,6 +32,7 @@ def time_notebook(path: Path) -> float:
         timeout=600,
         kernel_name=kernel_name(nb),
         resources={"metadata": {"path": str(path.parent)}},
+        config=kernel_config(),
     )
     start = time.perf_counter()
     client.execute()
