@@ -277,6 +277,8 @@ def test_the_teachers_hidden_tests_file_adds_cases(attacked):
     result = attacked["results"]["teacher-file"]
     assert result.scores == {"weighted-sum-test": 2.0, "step-test": 0.0}
     assert any("step-test failed the grader's check (case 5" in r for r in result.reasons)
+    # a private case is never shown: not its arguments, not the learner's error about it
+    assert all("-1000" not in r and "private case" in r for r in result.reasons if "case 5" in r)
 
 
 @pytest.mark.parametrize("name", ["link-instructor", "link-passwd", "link-zero", "fifo"])

@@ -350,3 +350,23 @@ def test_the_depth_judge_also_catches_a_ceiling_at_an_exact_power(tmp_path):
 def test_close_refuses_an_unknown_fit():
     with pytest.raises(ValueError, match="fit must be one of exact, squeeze, flat, got 'loose'"):
         close(abs, fit="loose")
+
+
+def test_a_private_case_is_judged_but_never_shown(tmp_path):
+    """A teacher's ``--hidden-tests`` case: a wrong answer on it loses the points, and the
+    reason names no argument, result or error message of that case."""
+    from dataclasses import replace
+
+    from course.grading.logic import judge as judge_results
+
+    public = builtin()["l09-largest-stable-lr-test"]
+    spec = replace(public, cases=(*public.cases, (123.5,)), public=len(public.cases))
+    leaky = "def largest_stable_lr(c):\n    if c == 123.5:\n        raise ValueError(f'got {c}')\n"
+    leaky += "    return 2 / c"
+    namespace = dict(HELPERS)
+    exec(leaky, namespace)
+    path = tmp_path / "results.json"
+    exec(cell_source(spec, spec.names[0], path), namespace)
+    reason = judge_results(spec, read_outcomes(path, len(spec.cases)))
+    assert reason is not None and "private case" in reason
+    assert "123.5" not in reason and "ValueError" not in reason

@@ -289,6 +289,8 @@ def judge(exercise: Exercise, outcomes: list[dict] | str) -> str | None:
             wrong = exercise.judge(tuple(args), outcome)
         except Exception as exc:  # a malformed result: the learner's problem
             wrong = f"unjudgeable result ({type(exc).__name__})"
+        if wrong is not None and exercise.public is not None and number > exercise.public:
+            return f"case {number}: wrong on a private case (details withheld)"
         if wrong is not None:
             return f"case {number}: {wrong}"
     return None

@@ -64,6 +64,9 @@ class Exercise:
     arrays: tuple[int, ...] = ()
     prediction: bool = False
     driver: Callable[..., Any] | None = None
+    #: how many of ``cases`` may be shown in a reason; the rest are the teacher's private
+    #: cases (``--hidden-tests``), whose arguments, results and errors are never shown
+    public: int | None = None
 
     def name_in(self, solution: str) -> str | None:
         """The first of ``names`` the solution cell's source defines, or None."""
@@ -252,5 +255,8 @@ def with_hidden_tests(exercises: dict[str, Exercise], path: str | Path) -> dict[
                 f"--hidden-tests {path}: {test_id!r} must be a list of argument lists"
             )
         spec = merged[test_id]
-        merged[test_id] = replace(spec, cases=spec.cases + tuple(tuple(c) for c in cases))
+        public = len(spec.cases) if spec.public is None else spec.public
+        merged[test_id] = replace(
+            spec, cases=spec.cases + tuple(tuple(c) for c in cases), public=public
+        )
     return merged
