@@ -888,12 +888,9 @@ def plot_learning_curves(
 # ---- lesson 05
 
 
-def forward_values(layers_or_model: Any, x: Any) -> list[tuple[np.ndarray, np.ndarray]]:
-    r"""``[(z, a), ...]`` of every Dense layer for one example ``x``, by dlcore's forward pass.
-
-    Layer :math:`l` computes :math:`z^{[l]} = a^{[l-1]} W^{[l]} + b^{[l]}` and
-    :math:`a^{[l]} = f^{[l]}(z^{[l]})` with :math:`a^{[0]} = x` (dlcore's row form).
-    """
+def dense_layers(layers_or_model: Any) -> list[Any]:
+    """The layers of a dlcore ``Sequential`` (or a list of layers), each checked to be a
+    Dense layer with ``W`` and an activation."""
     layers = getattr(layers_or_model, "layers", layers_or_model)
     if isinstance(layers, str) or not isinstance(layers, Sequence) or not layers:
         raise TypeError(
@@ -906,6 +903,16 @@ def forward_values(layers_or_model: Any, x: Any) -> list[tuple[np.ndarray, np.nd
                 f"layer {i} must be a dlcore Dense layer (with W and an activation), not bare "
                 f"weight matrices; got {type(layer).__name__}"
             )
+    return list(layers)
+
+
+def forward_values(layers_or_model: Any, x: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    r"""``[(z, a), ...]`` of every Dense layer for one example ``x``, by dlcore's forward pass.
+
+    Layer :math:`l` computes :math:`z^{[l]} = a^{[l-1]} W^{[l]} + b^{[l]}` and
+    :math:`a^{[l]} = f^{[l]}(z^{[l]})` with :math:`a^{[0]} = x` (dlcore's row form).
+    """
+    layers = dense_layers(layers_or_model)
     n_in = layers[0].W.shape[0]
     a = np.asarray(x, dtype=float).reshape(1, -1)
     if a.shape[1] != n_in or not np.all(np.isfinite(a)):

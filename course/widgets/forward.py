@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import dlcore as dl
-from course.plots import MAX_UNITS, forward_values, plot_forward_pass
+from course.plots import MAX_UNITS, dense_layers, forward_values, plot_forward_pass
 from course.widgets.base import caption_html, figure_png
 from dlcore.validation import check_positive
 
@@ -50,23 +50,16 @@ def default_network() -> dl.Sequential:
     return dl.Sequential([hidden, output])
 
 
-def _dense_layers(model: Any) -> list[dl.Dense]:
+def _dense_layers(model: Any) -> list[Any]:
     """The Dense layers of a Sequential or a list, checked to be small enough to draw."""
-    layers = getattr(model, "layers", model)
-    if isinstance(layers, str) or not isinstance(layers, Sequence) or not layers:
-        raise TypeError(
-            "model must be a dlcore Sequential or a list of Dense layers; got "
-            f"{type(model).__name__}"
-        )
+    layers = dense_layers(model)
     for i, layer in enumerate(layers):
-        if not isinstance(layer, dl.Dense):
-            raise TypeError(f"layer {i} must be a dlcore Dense layer; got {type(layer).__name__}")
         if max(layer.W.shape) > MAX_UNITS:
             raise ValueError(
                 f"the explorer draws small networks (at most {MAX_UNITS} units per layer); "
                 f"layer {i} has W of shape {layer.W.shape}"
             )
-    return list(layers)
+    return layers
 
 
 def weight_label(layer: int, i: int, j: int) -> str:
