@@ -28,7 +28,7 @@ from course.errors import CourseError
 from course.grading.batch import grade
 from course.grading.exercises import Exercise, close
 from course.grading.report import csv_cell
-from course.grading.sandbox import probe
+from course.grading.sandbox import Limits, probe
 
 NOTEBOOK = "03_perceptron.ipynb"
 #: a student folder name that is HTML
@@ -241,7 +241,8 @@ def test_an_attack_scores_zero(attacked, student):
 def test_a_failing_test_cell_tagged_raises_exception_scores_zero(attacked):
     result = attacked["results"]["tagged"]
     assert result.total == 0
-    assert "step-test failed (NotImplementedError)" in "; ".join(result.reasons)
+    reasons = "; ".join(result.reasons)
+    assert "step-test failed the grader's check (case 1: raised NotImplementedError" in reasons
 
 
 @pytest.mark.parametrize("student", ["alice", "zed"])
@@ -260,10 +261,33 @@ def test_no_process_of_a_sandbox_outlives_its_grading(attacked):
     assert "pwned" not in attacked["out"].read_text()
 
 
-def test_an_error_hidden_by_a_hook_still_fails_the_cell(attacked):
+def test_hooks_do_not_reach_the_judge(attacked):
     for student in ("custom-exc", "clear-hook"):
         reasons = "; ".join(attacked["results"][student].reasons)
-        assert "weighted-sum-test failed (NotImplementedError" in reasons
+        assert "weighted-sum-test failed the grader's check (case 1: raised" in reasons
+
+
+def test_an_error_hidden_by_a_hook_still_fails_a_test_cell_without_spec(
+    tmp_path, sandbox_available, monkeypatch
+):
+    """Without grader-side specs the test cells decide, by their execute_reply."""
+    source = write_lesson(tmp_path / "course")
+    instructor = nbformat.read(source, as_version=4)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    hooks = {
+        "custom-exc": "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)",
+        "clear-hook": "from IPython.display import clear_output\n"
+        "get_ipython().events.register('post_run_cell', lambda result: clear_output())",
+    }
+    for student, hook in hooks.items():
+        nbformat.write(answered(instructor, **_stub_with(hook)), subs / f"{student}.ipynb")
+    scratch = _short_scratch(monkeypatch)
+    results = grade(subs, source, tmp_path / "g.csv", exercises={}, progress=False)
+    scratch.rmdir()
+    for result in results:
+        assert result.total == 0
+        assert "weighted-sum-test failed (NotImplementedError" in "; ".join(result.reasons)
 
 
 def test_a_wrong_answer_passing_tampered_tests_fails_the_graders_check(attacked):
@@ -415,8 +439,7 @@ def test_the_lessons_inside_an_installed_package_are_hidden_from_the_sandbox(
     real = sandbox.package_dirs()
     monkeypatch.setattr(sandbox, "package_dirs", lambda: [*real, package])
     assert sandbox.hidden_dirs() == [package / sandbox.LESSONS_DIR]
-    work = tmp_path / "work"
-    work.mkdir()
+    work = _scratch_for_a_sandbox(tmp_path)
     probe_code = (
         "import os, sys; p = sys.argv[1]; print(open(p + '/visible.txt').read()); "
         "print(sorted(os.listdir(p + '/_lessons')))"
@@ -428,3 +451,177 @@ def test_the_lessons_inside_an_installed_package_are_hidden_from_the_sandbox(
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["the package itself is readable", "[]"]
     assert secret.read_text(encoding="utf-8") == '{"answer": 42}'  # untouched outside
+
+
+def _scratch_for_a_sandbox(tmp_path: Path) -> Path:
+    """A grader's scratch folder as ``sandbox.command`` needs it."""
+    from course.grading import sandbox
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "kernel.json").write_text("{}")
+    sandbox.write_checks_stand_in(work)
+    return work
+
+
+def _in_sandbox(tmp_path: Path, code: str, limits=None) -> list[str]:
+    """What ``code`` prints, run by Python in a grading sandbox."""
+    import subprocess
+    import sys
+
+    from course.grading import sandbox
+
+    inner = [sys.executable, "-c", code]
+    command = sandbox.command(inner, _scratch_for_a_sandbox(tmp_path), limits or sandbox.Limits())
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_no_reference_answer_is_in_the_sandbox(tmp_path, sandbox_available):
+    """The grader's specs and the checks' references are not there; lessons still import."""
+    code = """
+import os
+import course, course.plots, course.checks.lesson03 as checks
+from course.checks.lesson03 import check_perceptron_update
+try:
+    import course.grading.exercises
+except ImportError as exc:
+    print(type(exc).__name__)
+print(os.listdir(os.path.join(os.path.dirname(course.__file__), "grading")))
+for call in (lambda: checks._reference_update([0.0], 0.0, [1.0], 1, 1.0), check_perceptron_update):
+    try:
+        call()
+    except RuntimeError as exc:
+        print(exc)
+"""
+    assert _in_sandbox(tmp_path, code) == [
+        "ModuleNotFoundError",
+        "[]",
+        "course.checks._reference_update is not available while grading: "
+        "the grader judges the exercises itself",
+        "course.checks.check_perceptron_update is not available while grading: "
+        "the grader judges the exercises itself",
+    ]
+
+
+def test_the_sandbox_writes_only_its_own_bounded_memory_folders(tmp_path, sandbox_available):
+    """A submission cannot fill the grader's disk: /tmp and /dev/shm are small tmpfs
+    folders, everything else is read-only."""
+    from course.grading.sandbox import Limits
+
+    code = """
+import os
+def fill(folder):
+    written = 0
+    try:
+        with open(os.path.join(folder, "fill"), "wb") as handle:
+            while written < 2**30:
+                handle.write(b"x" * 2**20)
+                handle.flush()
+                written += 2**20
+    except OSError as exc:
+        return f"{folder} {written // 2**20} {exc.errno}"
+    return f"{folder} {written // 2**20} none"
+print(fill("/tmp"))
+os.remove("/tmp/fill")
+print(fill("/dev/shm"))
+for folder in ("/", "/etc", "/dev", "/usr", os.path.dirname(os.__file__), "/proc"):
+    print(fill(folder).split()[-1])
+print(os.getcwd(), os.path.expanduser("~"))
+"""
+    limits = Limits(disk=64 * 2**20, shared_memory=16 * 2**20, file_size=2**30)
+    out = _in_sandbox(tmp_path, code, limits)
+    assert out[:2] == ["/tmp 64 28", "/dev/shm 16 28"]  # 28: ENOSPC, no space left
+    assert set(out[2:8]) <= {"30", "13", "2"}  # read-only, permission denied, no such entry
+    assert out[8] == "/tmp/work /tmp/home"
+
+
+#: attacks on the machine, not on the score: each is stopped, its classmate graded in full
+LIMITED = Limits(memory=2**30, processes=32, disk=64 * 2**20, shared_memory=16 * 2**20)
+RESOURCE_ATTACKS = {
+    "memory": "import os, time\n"
+    "for _ in range(3):\n"
+    "    if os.fork() == 0:\n"
+    "        _hog = b'x' * (500 * 2**20)\n"
+    "        time.sleep(60)\n"
+    "        os._exit(0)\n"
+    "time.sleep(30)",
+    "processes": "import os, time\n"
+    "for _ in range(100):\n"
+    "    if os.fork() == 0:\n"
+    "        time.sleep(60)\n"
+    "        os._exit(0)\n"
+    "time.sleep(30)",
+    "disk": "import os\n"
+    "for _folder in ('/tmp', '/tmp/work', os.path.expanduser('~'), '/dev/shm'):\n"
+    "    for _n in range(100):\n"
+    "        try:\n"
+    "            with open(f'{_folder}/fill-{_n}', 'wb') as _handle:\n"
+    "                _handle.write(b'x' * 2**24)\n"
+    "        except OSError:\n"
+    "            break",
+    "comm-flood": "from comm import create_comm\n"
+    "_comm = create_comm(target_name='jupyter.widget', data={'state': {}})\n"
+    "for _ in range(400):\n"
+    "    _comm.send({'method': 'update', 'state': {'value': 'x' * 100_000}})",
+}
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory, sandbox_available):
+    """Grade the resource attackers and a victim with small limits."""
+    tmp = tmp_path_factory.mktemp("limits")
+    source = write_lesson(tmp / "course")
+    instructor = nbformat.read(source, as_version=4)
+    subs = tmp / "submitted"
+    subs.mkdir()
+    for student, attack in RESOURCE_ATTACKS.items():
+        nbformat.write(answered(instructor, **_stub_with(attack)), subs / f"{student}.ipynb")
+    nbformat.write(answered(instructor), subs / "alice.ipynb")
+    scratch = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
+    saved, tempfile.tempdir = tempfile.tempdir, str(scratch)
+    try:
+        results = grade(
+            subs,
+            source,
+            tmp / "grades.csv",
+            jobs=2,
+            cell_timeout=60,
+            notebook_timeout=120,
+            exercises=SPECS,
+            limits=LIMITED,
+            progress=False,
+        )
+    finally:
+        tempfile.tempdir = saved
+    yield {r.student: r for r in results}
+    assert list(scratch.iterdir()) == []
+    scratch.rmdir()
+
+
+@pytest.mark.parametrize(
+    ("student", "reason"),
+    [("memory", "more than 1 GiB of memory"), ("processes", "more than 32 processes")],
+)
+def test_a_sandbox_over_its_memory_or_processes_is_stopped(limited, student, reason):
+    result = limited[student]
+    assert (result.total, result.status) == (0, "limit")
+    assert f"the sandbox was stopped: it used {reason}" in result.reasons
+
+
+def test_a_full_disk_hurts_only_its_own_sandbox(limited):
+    result = limited["disk"]
+    assert (result.total, result.status) == (0, "graded")
+    assert "weighted-sum-test failed the grader's check (case 1: raised" in result.reasons[0]
+
+
+def test_widget_messages_spend_the_output_budget(limited):
+    result = limited["comm-flood"]
+    assert (result.total, result.status) == (0, "graded")  # its malformed widget is dropped
+    assert "the output was cut: more than the output limit per notebook" in result.reasons
+
+
+def test_the_classmate_of_resource_attackers_is_fully_marked(limited):
+    result = limited["alice"]
+    assert (result.scores, result.status, result.reasons) == (FULL, "graded", [])

@@ -12,6 +12,7 @@ import importlib
 import re
 from pathlib import Path
 
+import IPython.display
 import nbformat
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from test_release import unmarked
 
 import dlcore as dl
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
+from course.grading.execute import RESULTS_MIME
 from course.grading.exercises import Exercise, builtin, close
 from course.grading.harvest import cell_source, read_outcomes
 from course.grading.logic import judge
@@ -57,13 +59,21 @@ def _check(lesson: str, test_source: str):  # noqa: ANN202 (a check function of 
     return getattr(importlib.import_module(f"course.checks.lesson{lesson}"), name)
 
 
-def _verdict(exercise: Exercise, answer: str, tmp_path: Path) -> str | None:
-    """The grader's verdict on ``answer``: its harvest cell run here, its results judged."""
+def _harvested(exercise: Exercise, answer: str) -> list[dict] | str:
+    """The outcomes the harvest cell displays, run here after ``answer``."""
     namespace = dict(HELPERS)
     exec(answer, namespace)
-    path = tmp_path / "results.json"
-    exec(cell_source(exercise, exercise.names[0], path), namespace)
-    return judge(exercise, read_outcomes(path, len(exercise.cases)))
+    shown = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(IPython.display, "publish_display_data", shown.append)
+        exec(cell_source(exercise, exercise.names[0]), namespace)
+    (data,) = shown
+    return read_outcomes(data[RESULTS_MIME], len(exercise.cases))
+
+
+def _verdict(exercise: Exercise, answer: str, tmp_path: Path) -> str | None:
+    """The grader's verdict on ``answer``: its harvest cell run here, its results judged."""
+    return judge(exercise, _harvested(exercise, answer))
 
 
 def _check_passes(lesson: str, test_id: str, answer: str, name: str) -> bool:
@@ -363,10 +373,6 @@ def test_a_private_case_is_judged_but_never_shown(tmp_path):
     spec = replace(public, cases=(*public.cases, (123.5,)), public=len(public.cases))
     leaky = "def largest_stable_lr(c):\n    if c == 123.5:\n        raise ValueError(f'got {c}')\n"
     leaky += "    return 2 / c"
-    namespace = dict(HELPERS)
-    exec(leaky, namespace)
-    path = tmp_path / "results.json"
-    exec(cell_source(spec, spec.names[0], path), namespace)
-    reason = judge_results(spec, read_outcomes(path, len(spec.cases)))
+    reason = judge_results(spec, _harvested(spec, leaky))
     assert reason is not None and "private case" in reason
     assert "123.5" not in reason and "ValueError" not in reason

@@ -2,11 +2,13 @@
 
 The grader runs nbclient in its own process; the kernel runs in the sandbox
 (:mod:`course.grading.sandbox`) and reaches the grader only through ZMQ ``ipc`` sockets in
-the submission's scratch folder (the sandbox has no network, so no TCP). A cell's status
-is the ``status`` of its execute_reply, recorded here whatever the cell's outputs say, so
-an exception hook or a hook that clears outputs cannot hide an error. The outputs kept are
-bounded: a message larger than :data:`MESSAGE_BYTES` is dropped by ZMQ, and after
-:data:`OUTPUT_BYTES` of output per notebook the rest is discarded.
+the sandbox's ``/tmp``, reached through ``/proc/<pid>/root`` (the sandbox has no network,
+so no TCP). A cell's status is the ``status`` of its execute_reply, recorded here whatever
+the cell's outputs say, so an exception hook or a hook that clears outputs cannot hide an
+error. What the grader keeps is bounded: a message larger than :data:`MESSAGE_BYTES` is
+dropped by ZMQ, and after :data:`OUTPUT_BYTES` of outputs and widget messages per notebook
+the rest is discarded. A :class:`Watchdog` stops the sandbox when its processes together
+use more memory, or are more, than its limits allow.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -33,38 +37,112 @@ from course.grading import sandbox
 MESSAGE_BYTES = 8 * 2**20
 #: the output kept per notebook, in characters
 OUTPUT_BYTES = 2 * 2**20
+#: the MIME type of the learner's results (JSON text), displayed by the harvest cells
+RESULTS_MIME = "text/vnd.course.results"
+#: how often the watchdog looks at the sandbox, in seconds
+WATCH_SECONDS = 0.05
 
 
 class SandboxedKernelManager(AsyncKernelManager):
     """An ipykernel started in a sandbox (or not, when ``sandboxed`` is False)."""
 
-    def setup(self, workdir: Path, sandboxed: bool, limits: sandbox.Limits) -> None:
-        """Sockets and connection file in ``workdir``; the sandbox's limits."""
-        self.workdir, self.sandboxed, self.limits = workdir, sandboxed, limits
+    def setup(self, scratch: Path, sandboxed: bool, limits: sandbox.Limits) -> None:
+        """Connection file in ``scratch``; sockets in the sandbox's ``/tmp`` (in ``scratch``
+        without a sandbox); the sandbox's limits."""
+        self.scratch, self.sandboxed, self.limits = scratch, sandboxed, limits
         self.transport = "ipc"
-        self.ip = str(workdir / "k")
+        self.ip = sandbox.SOCKETS if sandboxed else str(scratch / "k")
         self.cache_ports = False
-        self.connection_file = str(workdir / "kernel.json")
+        self.connection_file = str(scratch / "kernel.json")
+        self.sandbox_pid: int | None = None
         # a signal would reach bwrap, not the kernel: interrupt with a control message
         self.kernel_spec.interrupt_mode = "message"
         context = zmq.asyncio.Context()
         context.setsockopt(zmq.MAXMSGSIZE, MESSAGE_BYTES)
         self.context = context
+        if sandboxed:
+            sandbox.write_checks_stand_in(scratch)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """The kernel command, inside ``bwrap`` when sandboxed."""
-        inner = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
         if not self.sandboxed:
-            return inner
-        return sandbox.command(inner, self.workdir, self.limits)
+            return [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
+        inner = [sys.executable, "-m", "ipykernel_launcher", "-f", sandbox.CONNECTION_FILE]
+        return sandbox.command(inner, self.scratch, self.limits)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        """Launch, then point the grader's side at the sockets inside the sandbox."""
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self.sandboxed:
+            self.sandbox_pid = _sandbox_init(self.provisioner.process.pid)  # type: ignore[union-attr]
+            self.ip = f"/proc/{self.sandbox_pid}/root{sandbox.SOCKETS}"
+
+
+def _sandbox_init(bwrap_pid: int) -> int:
+    """The first process of the sandbox (PID 1 of its namespace), once it has entered the
+    sandbox's file system."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(psutil.Error):
+            children = psutil.Process(bwrap_pid).children()
+            if children and any(c.name() != "bwrap" for c in children[0].children(recursive=True)):
+                return children[0].pid
+        time.sleep(0.005)
+    raise RuntimeError("the sandbox did not start within 30 s")
+
+
+class Watchdog(threading.Thread):
+    """Stops a sandbox (kills its PID 1, so its whole PID namespace) when its processes
+    together hold more memory than ``limits.memory`` or number more than
+    ``limits.processes``; ``stopped`` then says which."""
+
+    def __init__(self, init_pid: int, limits: sandbox.Limits) -> None:
+        super().__init__(daemon=True)
+        self.init_pid, self.limits = init_pid, limits
+        self.stopped: str | None = None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(WATCH_SECONDS):
+            try:
+                processes = psutil.Process(self.init_pid).children(recursive=True)
+            except psutil.Error:
+                return
+            self.stopped = self._over(processes)
+            if self.stopped:
+                with contextlib.suppress(OSError):
+                    os.kill(self.init_pid, signal.SIGKILL)
+                return
+
+    def _over(self, processes: list[psutil.Process]) -> str | None:
+        """What limit the sandbox's processes are over, or None."""
+        if len(processes) > self.limits.processes:
+            return f"more than {self.limits.processes} processes"
+        # resident pages shared by forked processes count once in their PSS (slower to read)
+        memory = self.limits.memory
+        if _memory(processes, "rss") > memory and _memory(processes, "pss") > memory:
+            return f"more than {self.limits.memory / 2**30:g} GiB of memory"
+        return None
+
+
+def _memory(processes: list[psutil.Process], kind: str) -> int:
+    total = 0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            info = process.memory_full_info() if kind == "pss" else process.memory_info()
+            total += getattr(info, kind)
+    return total
 
 
 class GradingClient(NotebookClient):
-    """nbclient that records every execute_reply and bounds the outputs it keeps."""
+    """nbclient that records every execute_reply, bounds what it keeps, and takes the
+    learner's results from the cells from ``harvest_from`` on."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, harvest_from: int, **kwargs: Any) -> None:
+        super().__init__(*args, store_widget_state=False, **kwargs)
         self.replies: dict[int, dict[str, Any]] = {}
+        self.results: dict[int, Any] = {}
+        self.harvest_from = harvest_from
         self.output_left = OUTPUT_BYTES
         self.output_cut = False
         self.on_cell_executed = self._record
@@ -77,15 +155,33 @@ class GradingClient(NotebookClient):
             "evalue": str(content.get("evalue", ""))[:300],
         }
 
-    def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
-        """Keep an output only while the notebook's output budget lasts."""
-        size = _size(msg.get("content"))
+    def _spend(self, content: Any) -> bool:
+        """Whether a message of this content fits in what is left of the budget."""
+        size = _size(content)
         if size > self.output_left:
             self.output_left = 0
             self.output_cut = True
-            return None
+            return False
         self.output_left -= size
+        return True
+
+    def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
+        """Keep an output only while the notebook's output budget lasts; keep the
+        harvest cells' results aside."""
+        data = (msg.get("content") or {}).get("data")
+        if cell_index >= self.harvest_from and isinstance(data, dict) and RESULTS_MIME in data:
+            self.results.setdefault(cell_index, data[RESULTS_MIME])
+            return None
+        if not self._spend(msg.get("content")):
+            return None
         return super().output(outs, msg, display_id, cell_index)
+
+    def handle_comm_msg(self, outs, msg, cell_index):  # type: ignore[no-untyped-def]
+        """Widget messages spend the output budget too; none is kept once it is gone, and a
+        malformed one is dropped (nbclient would stop the run on it)."""
+        if self._spend(msg.get("content")):
+            with contextlib.suppress(Exception):
+                super().handle_comm_msg(outs, msg, cell_index)
 
 
 def _size(content: Any, depth: int = 0) -> int:
@@ -103,18 +199,20 @@ def _size(content: Any, depth: int = 0) -> int:
 
 def run(
     nb: nbformat.NotebookNode,
-    workdir: Path,
+    scratch: Path,
     cell_timeout: float,
     sandboxed: bool,
     limits: sandbox.Limits,
+    harvest_from: int | None = None,
 ) -> GradingClient:
-    """Execute ``nb`` in place in a fresh kernel; the client holds the replies and the
-    exception that stopped the run, if any (``client.error``).
+    """Execute ``nb`` in place in a fresh kernel; the client holds the replies, the results
+    of the cells from ``harvest_from`` on, the exception that stopped the run, if any
+    (``client.error``) and the limit the sandbox was stopped at, if any (``client.limit``).
 
     Returns once the kernel and, in a sandbox, every process of its PID namespace are gone.
     """
     km = SandboxedKernelManager(kernel_name="python3")
-    km.setup(workdir, sandboxed, limits)
+    km.setup(scratch, sandboxed, limits)
     client = GradingClient(
         nb,
         km=km,
@@ -122,16 +220,21 @@ def run(
         interrupt_on_timeout=True,
         allow_errors=True,
         shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(workdir)}},
+        resources={"metadata": {"path": str(scratch)}},
         log=_quiet_log(),
+        harvest_from=len(nb.cells) if harvest_from is None else harvest_from,
     )
-    client.namespace = None
+    client.namespace, client.limit, watchdog = None, None, None
     original_start = km.start_kernel
 
     async def start_kernel(**kwargs: Any) -> None:
+        nonlocal watchdog
         # the kernel's own stdout and stderr (its banner, a flood) never reach the terminal
         await original_start(**kwargs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client.namespace = _namespace_of(km)
+        if km.sandbox_pid is not None:
+            watchdog = Watchdog(km.sandbox_pid, limits)
+            watchdog.start()
 
     km.start_kernel = start_kernel  # type: ignore[method-assign]
     client.error = None
@@ -140,22 +243,21 @@ def run(
     except Exception as exc:  # a dead kernel, a timeout: the replies so far still count
         client.error = exc
     finally:
+        if watchdog is not None:
+            watchdog.done.set()
+            watchdog.join()
+            client.limit = watchdog.stopped
         _wait_gone(client.namespace)
         km.context.destroy(linger=0)
     return client
 
 
-def _namespace_of(km: AsyncKernelManager) -> str | None:
-    """The PID namespace of the sandbox a kernel runs in (of the launcher's first child)."""
-    process = getattr(km.provisioner, "process", None)
-    if process is None or not getattr(km, "sandboxed", False):
+def _namespace_of(km: SandboxedKernelManager) -> str | None:
+    """The PID namespace of the sandbox a kernel runs in, or None without a sandbox."""
+    if km.sandbox_pid is None:
         return None
-    for _ in range(50):
-        with contextlib.suppress(psutil.Error):
-            for child in psutil.Process(process.pid).children(recursive=True):
-                with contextlib.suppress(OSError):
-                    return os.readlink(f"/proc/{child.pid}/ns/pid")
-        time.sleep(0.01)
+    with contextlib.suppress(OSError):
+        return os.readlink(f"/proc/{km.sandbox_pid}/ns/pid")
     return None
 
 

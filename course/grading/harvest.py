@@ -1,10 +1,15 @@
 """Getting the learner's results out of the sandboxed kernel as plain JSON.
 
 After the notebook has run, one extra cell per judged exercise calls the learner's
-function on the spec's cases (or reads the learner's value) and writes the results, plain
-numbers, strings and lists, to a file of the sandbox's folder named with a random token.
+function on the spec's cases (or reads the learner's value) and displays the results,
+plain numbers, strings and lists as JSON text, under :data:`~course.grading.execute.RESULTS_MIME`.
 An exercise's driver (its source, run in a fresh namespace) makes each call when it has one.
-The grader reads that file (a regular file, bounded) and judges it in its own process.
+The grader takes that display message (bounded) and judges it in its own process.
+
+The cell runs in the student's kernel, after the student's code, so a student could make
+it display anything; but nothing in the sandbox knows the right results (no reference is
+mounted there, :mod:`course.grading.sandbox`), so what it sends is at best what the
+student's own code computes.
 """
 
 from __future__ import annotations
@@ -12,19 +17,19 @@ from __future__ import annotations
 import inspect
 import json
 import textwrap
-from pathlib import Path
 
+from course.grading.execute import RESULTS_MIME
 from course.grading.exercises import Exercise, Outcome
-from course.grading.files import read_regular
 
-#: the largest result file read per exercise, in bytes
+#: the largest result read per exercise, in characters
 RESULT_BYTES = 2 * 2**20
 
 _CELL = """\
 def _course_harvest(spec):
     import builtins, json, numpy
     from builtins import (Exception, TypeError, bool, callable, enumerate, exec, float,
-                          globals, int, isinstance, list, open, str, tuple, type)
+                          globals, int, isinstance, list, str, tuple, type)
+    from IPython.display import publish_display_data
     spec = json.loads(spec)
     drive = None
     if spec["driver"]:
@@ -61,34 +66,36 @@ def _course_harvest(spec):
             outcomes.append({"value": plain(value)})
         except Exception as exc:
             outcomes.append({"raised": type(exc).__name__, "message": str(exc)[:200]})
-    with open(spec["path"], "w") as handle:
-        json.dump({"outcomes": outcomes}, handle)
+    publish_display_data({spec["mime"]: json.dumps({"outcomes": outcomes})})
 _course_harvest({spec})
 del _course_harvest
 """
 
 
-def cell_source(exercise: Exercise, name: str, path: Path) -> str:
-    """The code that writes ``name``'s results on the exercise's cases to ``path``."""
+def cell_source(exercise: Exercise, name: str) -> str:
+    """The code that displays ``name``'s results on the exercise's cases."""
     spec = {
         "name": name,
         "cases": [list(case) for case in exercise.cases],
         "arrays": list(exercise.arrays),
         "prediction": exercise.prediction,
-        "path": str(path),
+        "mime": RESULTS_MIME,
         "driver": textwrap.dedent(inspect.getsource(exercise.driver)) if exercise.driver else "",
         "driver_name": exercise.driver.__name__ if exercise.driver else "",
     }
     return _CELL.replace("{spec}", repr(json.dumps(spec)))
 
 
-def read_outcomes(path: Path, cases: int) -> list[Outcome] | str:
-    """The outcome of each case from ``path``, or why they cannot be read."""
-    try:
-        data = json.loads(read_regular(path, RESULT_BYTES))
-    except FileNotFoundError:
+def read_outcomes(text: object, cases: int) -> list[Outcome] | str:
+    """The outcome of each case from the harvest cell's JSON ``text`` (None when it sent
+    none), or why they cannot be read."""
+    if text is None:
         return "the function could not be called (no result)"
-    except (OSError, ValueError) as exc:
+    if not isinstance(text, str) or len(text) > RESULT_BYTES:
+        return "malformed results"
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
         return f"unreadable results ({str(exc)[:60]})"
     outcomes = data.get("outcomes") if isinstance(data, dict) else None
     if not isinstance(outcomes, list) or len(outcomes) != cases:

@@ -2,10 +2,11 @@
 
 Before running, the instructor's test cells (hidden tests included) and the release's
 locked cells replace the submitted ones, matched by ``grade_id``; an edited test cell is
-noted and graded with the original. A test cell scores its points when its execute_reply
-says ``ok`` and, for an exercise with a grader-side spec
-(:mod:`course.grading.exercises`), when the grader's own judge accepts the learner's
-results on the spec's cases; otherwise 0. Cells run with ``allow_errors``, so a stub or a
+noted and graded with the original. An exercise with a grader-side spec
+(:mod:`course.grading.exercises`) scores its points when the grader's own judge accepts the
+learner's results on the spec's cases; its test cell does not run (so nothing in the
+kernel after the learner's code decides the points). Any other test cell scores when its
+execute_reply says ``ok``; otherwise 0. Cells run with ``allow_errors``, so a stub or a
 crash in one exercise does not stop the others; a cell running longer than the per-cell
 limit is interrupted.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import os
-import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,6 +29,8 @@ from course.release import compute_checksum, read_manifest, release_notebook
 
 #: the longest piece of an error message kept in the reason column
 REASON_CHARS = 100
+#: what runs instead of the test cell of an exercise the grader judges
+JUDGED = "# judged by the grader, in its own process"
 
 
 @dataclass
@@ -36,7 +38,8 @@ class Result:
     """One student's row: points per test cell (by grade_id), status and reasons.
 
     ``status`` is ``graded`` (the notebook ran), ``missing``, ``invalid`` (unreadable),
-    ``timeout`` (killed at the per-notebook limit) or ``error`` (kernel or grader died).
+    ``timeout`` (killed at the per-notebook limit), ``limit`` (the sandbox was stopped for
+    using too much memory or too many processes) or ``error`` (kernel or grader died).
     """
 
     student: str
@@ -301,9 +304,9 @@ def grade_notebook(
 ) -> tuple[Result, nbformat.NotebookNode | None]:
     """Grade one submission in a fresh kernel: its Result and the executed notebook, if any.
 
-    ``path`` is read (a regular file, bounded), never written; the kernel runs in
-    ``workdir``, in a sandbox when the lesson says so; the learner's results on the
-    judged exercises are read back from ``workdir`` after every process there is gone.
+    ``path`` is read (a regular file, bounded), never written; the kernel runs in a
+    sandbox when the lesson says so, with its connection file in ``workdir``; the
+    learner's results on the judged exercises come back as display messages.
     """
     if path is None:
         return Result(student, lesson.zero(), "missing", [f"no {lesson.source.name}"]), None
@@ -318,23 +321,32 @@ def grade_notebook(
         reason = f"not a valid notebook: {type(exc).__name__}: {exc}"[: 2 * REASON_CHARS]
         return Result(student, lesson.zero(), "invalid", [reason]), None
     cells = len(graded.cells)
-    token = secrets.token_hex(8)
-    results = {gid: workdir / f"result-{token}-{n}.json" for n, gid in enumerate(lesson.exercises)}
-    for gid, exercise in lesson.exercises.items():
-        graded.cells.append(
-            nbformat.v4.new_code_cell(cell_source(exercise, exercise.names[0], results[gid]))
-        )
+    judged = {  # their test cells do not run: the grader judges these exercises itself
+        index: cell.source
+        for index, cell in enumerate(graded.cells)
+        if is_test_cell(cell) and nbgrader_meta(cell)["grade_id"] in lesson.exercises
+    }
+    for index in judged:
+        graded.cells[index].source = JUDGED
+    for exercise in lesson.exercises.values():
+        graded.cells.append(nbformat.v4.new_code_cell(cell_source(exercise, exercise.names[0])))
     status = "graded"
-    client = run(graded, workdir, cell_timeout, lesson.sandboxed, lesson.limits)
-    if client.error is not None:  # a dead kernel: score what ran before it died
+    client = run(graded, workdir, cell_timeout, lesson.sandboxed, lesson.limits, cells)
+    if client.limit is not None:  # the watchdog stopped it: score what ran before
+        status = "limit"
+        notes.append(f"the sandbox was stopped: it used {client.limit}")
+    elif client.error is not None:  # a dead kernel: score what ran before it died
         status = "error"
         error = client.error
         notes.append(f"execution stopped: {type(error).__name__}: {error}"[:REASON_CHARS])
     if client.output_cut:
         notes.append("the output was cut: more than the output limit per notebook")
     outcomes = {
-        gid: read_outcomes(results[gid], len(lesson.exercises[gid].cases)) for gid in results
+        gid: read_outcomes(client.results.get(cells + n), len(exercise.cases))
+        for n, (gid, exercise) in enumerate(lesson.exercises.items())
     }
     graded.cells = graded.cells[:cells]
+    for index, source in judged.items():
+        graded.cells[index].source = source
     scores, score_notes = score(graded, lesson, client.replies, outcomes, cell_timeout)
     return Result(student, scores, status, notes + score_notes), graded

@@ -1,20 +1,25 @@
 """The sandbox a submission's kernel runs in: bubblewrap, no network, limits, no leftovers.
 
 The grader stays outside. It starts the student's kernel inside ``bwrap`` and talks to it
-over ZMQ ``ipc`` sockets in the submission's own scratch folder, the one folder the
-sandbox may write. Inside, the file system holds only what a kernel needs, read-only: the
-system (``/usr``, ``/etc``, ...), the Python environment (the venv and the interpreter it
-points to) and the directories of the ``course`` and ``dlcore`` packages themselves, not
-the folder they sit in (so not the course's ``notebooks/``). The home folder and ``/tmp``
-are empty in-memory folders; the instructor notebooks, the other submissions, the grade
-sheet and the feedback are not there at all.
+over ZMQ ``ipc`` sockets that the kernel binds in the sandbox's own ``/tmp``; the grader
+reaches them through ``/proc/<kernel pid>/root``. The sandbox can write nowhere on the
+grader's disk: ``/tmp`` (the kernel's working folder and home are in it) and ``/dev/shm``
+are in-memory folders of a fixed size, everything else is read-only. Inside, the file
+system holds only what a kernel needs: the system (``/usr``, a few entries of ``/etc``),
+the Python environment and the ``course`` and ``dlcore`` packages, not the folder they sit
+in (so not the course's ``notebooks/``). No reference answer is there: ``course.grading``
+is an empty folder, ``course.checks`` a stand-in whose functions only say that the grader
+judges the exercise (:func:`write_checks_stand_in`), and an installed wheel's lessons
+(``course/_lessons``) are hidden. The connection file is the one file of the grader's
+scratch folder the sandbox sees, read-only.
 
 The sandbox has its own network (loopback only), PID, IPC and UTS namespaces; it dies with
 the grader process that started it (``--die-with-parent``), and when it dies the kernel
 tears down its PID namespace, so every process the student started is gone. ``prlimit``
-caps the address space, the size of a written file and the number of processes (the last
-one is not enforced for root: the PID namespace and the time limit are what stop a fork
-bomb there).
+caps the address space and the size of a written file per process; the grader's watchdog
+(:mod:`course.grading.execute`) caps the memory and the number of processes of the whole
+sandbox (``prlimit``'s process limit counts all the processes of the user, and none of
+root's).
 """
 
 from __future__ import annotations
@@ -54,14 +59,31 @@ ETC = (
 HOME = "/tmp/home"
 
 
+#: where the kernel binds its sockets, inside the sandbox
+SOCKETS = "/tmp/k"
+#: the kernel's connection file, inside the sandbox
+CONNECTION_FILE = "/tmp/kernel.json"
+#: the kernel's working folder, inside the sandbox
+WORKDIR = "/tmp/work"
+#: the sandbox's stand-in for ``course.checks``, written in the grader's scratch folder
+CHECKS_STAND_IN = "checks"
+
+
 @dataclass(frozen=True)
 class Limits:
-    """What one sandboxed kernel may use: address space and written file size (bytes),
-    number of processes of its user."""
+    """What one sandbox may use, in bytes: memory of all its processes together (``memory``)
+    and of one (``process_memory``, its address space), the size of one written file, of
+    its ``/tmp`` and of its ``/dev/shm``; how many processes it may run at once
+    (``processes``, the watchdog's limit), and, as a backstop the kernel enforces at each
+    fork for a user other than root, how many its user may run on the whole machine."""
 
     memory: int = 4 * 2**30
+    process_memory: int = 4 * 2**30
     file_size: int = 256 * 2**20
-    processes: int = 512
+    disk: int = 512 * 2**20
+    shared_memory: int = 64 * 2**20
+    processes: int = 256
+    user_processes: int = 4096
 
 
 def bwrap_path() -> str | None:
@@ -86,6 +108,41 @@ def hidden_dirs() -> list[Path]:
     return [folder / LESSONS_DIR for folder in package_dirs() if (folder / LESSONS_DIR).is_dir()]
 
 
+def module_dir(name: str) -> Path:
+    """The folder of the subpackage ``name`` of ``course`` that this interpreter imports."""
+    spec = importlib.util.find_spec(f"course.{name}")
+    if spec is None or not spec.submodule_search_locations:
+        raise CourseError(f"cannot find course.{name} to hide it in the sandbox")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+_STAND_IN = '''"""Not here while grading: the grader judges every exercise in its own process."""
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+
+    def judged_by_the_grader(*args, **kwargs):
+        raise RuntimeError(
+            f"course.checks.{name} is not available while grading: "
+            "the grader judges the exercises itself"
+        )
+
+    return judged_by_the_grader
+'''
+
+
+def write_checks_stand_in(folder: Path) -> Path:
+    """A ``course.checks`` without any check: every module of the real one, each answering
+    every name with a function that raises. Lesson cells that import checks still run."""
+    stand_in = folder / CHECKS_STAND_IN
+    stand_in.mkdir()
+    for module in sorted(module_dir("checks").glob("*.py")):
+        (stand_in / module.name).write_text(_STAND_IN)
+    return stand_in
+
+
 def python_dirs() -> list[Path]:
     """The Python environment: the venv and the installation its interpreter comes from."""
     dirs = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
@@ -93,8 +150,9 @@ def python_dirs() -> list[Path]:
     return sorted(dirs)
 
 
-def command(inner: list[str], workdir: Path, limits: Limits) -> list[str]:
-    """``inner`` run in a sandbox whose only writable folder is ``workdir``."""
+def command(inner: list[str], scratch: Path, limits: Limits) -> list[str]:
+    """``inner`` run in a sandbox that sees only ``scratch``'s connection file and checks
+    stand-in (see the module's docstring) and writes only its own in-memory folders."""
     bwrap = bwrap_path()
     if bwrap is None:
         raise CourseError("bubblewrap (bwrap) is not installed")
@@ -107,14 +165,20 @@ def command(inner: list[str], workdir: Path, limits: Limits) -> list[str]:
     for name in ETC:
         if os.path.exists(f"/etc/{name}"):
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", HOME]
+    args += ["--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc"]
+    args += ["--size", str(limits.shared_memory), "--tmpfs", "/dev/shm"]
+    args += ["--size", str(limits.disk), "--tmpfs", "/tmp", "--dir", HOME, "--dir", WORKDIR]
     for folder in python_dirs():
         args += ["--ro-bind", str(folder), str(folder)]
     for folder in package_dirs():
         args += ["--ro-bind", str(folder), str(folder)]
+    # mounted over, after the binds that hold them: no reference answers, no lessons
+    args += ["--ro-bind", str(scratch / CHECKS_STAND_IN), str(module_dir("checks"))]
+    args += ["--tmpfs", str(module_dir("grading")), "--remount-ro", str(module_dir("grading"))]
     for folder in hidden_dirs():
-        args += ["--tmpfs", str(folder)]  # mounted over, after the binds that hold it
-    args += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--clearenv"]
+        args += ["--tmpfs", str(folder)]
+    args += ["--ro-bind", str(scratch / "kernel.json"), CONNECTION_FILE]
+    args += ["--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]  # the folders bwrap made
     python_path = os.pathsep.join(dict.fromkeys(str(p.parent) for p in package_dirs()))
     env = {
         "HOME": HOME,
@@ -122,6 +186,7 @@ def command(inner: list[str], workdir: Path, limits: Limits) -> list[str]:
         "PYTHONPATH": python_path,
         "LANG": "C.UTF-8",
         "MPLBACKEND": "agg",
+        "MPLCONFIGDIR": f"{HOME}/.matplotlib",
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -131,9 +196,9 @@ def command(inner: list[str], workdir: Path, limits: Limits) -> list[str]:
         args += ["--setenv", key, value]
     prlimit = [
         "prlimit",
-        f"--as={limits.memory}",
+        f"--as={limits.process_memory}",
         f"--fsize={limits.file_size}",
-        f"--nproc={limits.processes}",
+        f"--nproc={limits.user_processes}",
         "--",
     ]
     return [*args, "--", *prlimit, *inner]
@@ -149,10 +214,13 @@ def probe() -> str | None:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="course-probe-") as tmp:
-        inner = [sys.executable, "-c", "import course, dlcore"]
+        scratch = Path(tmp)
+        (scratch / "kernel.json").write_text("{}")
+        inner = [sys.executable, "-c", "import course.checks, dlcore"]
         try:
+            write_checks_stand_in(scratch)
             done = subprocess.run(
-                command(inner, Path(tmp), Limits()), capture_output=True, text=True, timeout=60
+                command(inner, scratch, Limits()), capture_output=True, text=True, timeout=60
             )
         except (OSError, subprocess.TimeoutExpired, CourseError) as exc:
             return f"bubblewrap did not start: {exc}"
