@@ -498,9 +498,9 @@ for call in (lambda: checks._reference_update([0.0], 0.0, [1.0], 1, 1.0), check_
     assert _in_sandbox(tmp_path, code) == [
         "ModuleNotFoundError",
         "[]",
-        "course.checks._reference_update is not available while grading: "
+        "course.checks.lesson03._reference_update is not available while grading: "
         "the grader judges the exercises itself",
-        "course.checks.check_perceptron_update is not available while grading: "
+        "course.checks.lesson03.check_perceptron_update is not available while grading: "
         "the grader judges the exercises itself",
     ]
 

@@ -125,7 +125,7 @@ def __getattr__(name):
 
     def judged_by_the_grader(*args, **kwargs):
         raise RuntimeError(
-            f"course.checks.{name} is not available while grading: "
+            f"{__name__}.{name} is not available while grading: "
             "the grader judges the exercises itself"
         )
 
