@@ -287,8 +287,11 @@ def test_cli_grade_writes_the_csv_and_says_so(tmp_path, capsys, python3_kernel_m
         tmp_path / "g.csv",
         "--jobs",
         "1",
+        "--memory",
+        "2",
     )
     assert code == 0
+    assert "each submission in a bubblewrap sandbox: at most 2 GiB of memory" in out
     assert f"graded 1 submissions (0 could not be run in full); wrote {tmp_path / 'g.csv'}" in out
     (row,) = csv.DictReader((tmp_path / "g.csv").open(newline=""))
     assert (row["student"], row["total"]) == ("ann", "3")
@@ -301,6 +304,7 @@ def test_cli_grade_writes_the_csv_and_says_so(tmp_path, capsys, python3_kernel_m
         (["--lesson", "5"], "lesson 05 (neural-networks) is planned"),
         (["--lesson", "3", "--jobs", "0"], "--jobs must be positive, got 0"),
         (["--lesson", "3", "--timeout-cell", "-1"], "--timeout-cell must be positive, got -1.0"),
+        (["--lesson", "3", "--memory", "0"], "--memory must be positive, got 0.0"),
     ],
 )
 def test_cli_grade_bad_input_is_a_clear_error(tmp_path, capsys, args, message):

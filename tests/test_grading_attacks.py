@@ -155,6 +155,22 @@ def attacked(tmp_path_factory, sandbox_available):
             "print('x' * 30_000_000)"
         ),
         "teacher-file": {"step": "def step(z):\n    return 1 if z >= 0 or z < -100 else 0"},
+        # rewrites what the harvest cell sends: the judge still needs the right values
+        "forge": _stub_with(
+            "import json, IPython.display\n"
+            "def _forged(data, *args, **kwargs):\n"
+            "    for mime in data:\n"
+            "        sent = json.loads(data[mime])\n"
+            "        try:\n"
+            "            from course.grading.exercises import builtin  # the grader's references\n"
+            "        except ImportError:\n"
+            "            pass\n"
+            "        sent['outcomes'] = [{'value': 1.0} for _ in sent['outcomes']]\n"
+            "        data[mime] = json.dumps(sent)\n"
+            "    return _real(data, *args, **kwargs)\n"
+            "_real = IPython.display.publish_display_data\n"
+            "IPython.display.publish_display_data = _forged"
+        ),
     }
     for student, answers in attacks.items():
         (subs / student).mkdir(parents=True)
@@ -229,6 +245,7 @@ ATTACKERS = [
     "detached",
     "overwrite",
     "big-print",
+    "forge",
 ]
 
 
@@ -259,6 +276,11 @@ def test_no_submission_and_no_instructor_notebook_changed(attacked):
 def test_no_process_of_a_sandbox_outlives_its_grading(attacked):
     assert attacked["left"] == []
     assert "pwned" not in attacked["out"].read_text()
+
+
+def test_forged_results_reach_the_judge_only_as_wrong_values(attacked):
+    reasons = "; ".join(attacked["results"]["forge"].reasons)
+    assert "weighted-sum-test failed the grader's check (case 1: expected 12.0, got 1.0)" in reasons
 
 
 def test_hooks_do_not_reach_the_judge(attacked):

@@ -40,11 +40,19 @@ def __getattr__(name: str) -> object:
 
 def _run(args: argparse.Namespace) -> int:
     source = resolve(args.lesson, checked_root(args.root)).path
-    from course.grading.batch import grade
+    from course.grading.batch import check_positive, grade
     from course.grading.logic import load_lesson
+    from course.grading.sandbox import Limits
 
+    check_positive("--memory", args.memory)
+    limits = Limits(memory=round(args.memory * 2**30))
     if args.sandbox == "none":
         print("WARNING: --sandbox none: submissions run as you, with your files and network")
+    else:
+        print(
+            f"each submission in a bubblewrap sandbox: at most {args.memory:g} GiB of memory, "
+            f"{limits.processes} processes, {limits.disk // 2**20} MiB of files, no network"
+        )
     lesson = load_lesson(source, args.release, hidden_tests=args.hidden_tests)
     for grade_id, mode in lesson.modes().items():
         print(f"  {grade_id}: {mode}")
@@ -59,6 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         release_dir=args.release,
         sandbox=args.sandbox,
         hidden_tests=args.hidden_tests,
+        limits=limits,
         progress=True,
     )
     problems = sum(r.status != "graded" for r in results)
@@ -124,6 +133,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="bwrap",
         help="isolate each submission with bubblewrap (default), or run it as you: only "
         "inside a container or as a throwaway user",
+    )
+    parser.add_argument(
+        "--memory",
+        type=float,
+        default=4.0,
+        metavar="GB",
+        help="memory (GiB) the processes of one sandboxed submission may hold together; "
+        "a submission over it is stopped, status 'limit' (default 4)",
     )
     parser.add_argument(
         "--hidden-tests",
