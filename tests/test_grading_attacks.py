@@ -55,6 +55,9 @@ SPECS = {
     "step-test": Exercise("step-test", ("step",), ((3,), (0,), (-1e-9,), (-2,)), close(_step)),
 }
 
+#: a teacher's private case: its numbers must appear in no reason and no feedback page
+PRIVATE = [[7.77], [1.11], 9.99]
+
 #: an object equal to anything: passes every ``==`` assert of the test cells
 ALWAYS_EQUAL = (
     "class _Anything(float):\n"
@@ -155,6 +158,23 @@ def attacked(tmp_path_factory, sandbox_available):
             "print('x' * 30_000_000)"
         ),
         "teacher-file": {"step": "def step(z):\n    return 1 if z >= 0 or z < -100 else 0"},
+        # remembers the private case weighted_sum was called with, returns it from step
+        "leak-later": {
+            "weighted_sum": "_SEEN = []\n"
+            "def weighted_sum(x, w, b):\n"
+            "    _SEEN.append((list(x), list(w), b))\n"
+            "    return sum(xi * wi for xi, wi in zip(x, w)) + b",
+            "step": "def step(z):\n    return 'LEAK ' + str(_SEEN)",
+        },
+        # copies the harvest cells' source (all cases) into an earlier output
+        "leak-hook": _stub_with(
+            "from IPython.display import display, update_display\n"
+            "display('placeholder', display_id='leak')\n"
+            "def _grab(info):\n"
+            "    update_display('LEAK ' + (info.raw_cell or ''), display_id='leak')\n"
+            "    print('LEAK ' + (info.raw_cell or ''))\n"
+            "get_ipython().events.register('pre_run_cell', _grab)"
+        ),
         # rewrites what the harvest cell sends: the judge still needs the right values
         "forge": _stub_with(
             "import json, IPython.display\n"
@@ -196,7 +216,7 @@ def attacked(tmp_path_factory, sandbox_available):
     os.mkfifo(subs / "fifo.ipynb")
     hidden = tmp / "private" / "hidden.json"
     hidden.parent.mkdir()
-    hidden.write_text(json.dumps({"step-test": [[-1000]]}))
+    hidden.write_text(json.dumps({"step-test": [[-1000]], "weighted-sum-test": [PRIVATE]}))
     before = {"subs": _digests(subs), "source": source.read_bytes()}
     scratch = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))  # short: ipc socket paths
     saved, tempfile.tempdir = tempfile.tempdir, str(scratch)
@@ -246,6 +266,7 @@ ATTACKERS = [
     "overwrite",
     "big-print",
     "forge",
+    "leak-hook",
 ]
 
 
@@ -319,12 +340,28 @@ def test_a_wrong_answer_passing_tampered_tests_fails_the_graders_check(attacked)
     assert "failed the grader's check" in transformer
 
 
+def test_a_private_case_reaches_no_reason_and_no_feedback_page(attacked):
+    """Every public case is harvested before any private one, and nothing but the results
+    is kept from the harvest: a learner's code cannot carry a private case out."""
+    later = attacked["results"]["leak-later"]
+    assert later.scores == {"weighted-sum-test": 2.0, "step-test": 0.0}
+    assert "got LEAK [(" in "; ".join(later.reasons)  # what it saw is shown: no private case
+    for student, result in attacked["results"].items():
+        assert "7.77" not in "; ".join(result.reasons), student
+    for page in attacked["feedback"].iterdir():
+        text = page.read_text(encoding="utf-8")
+        assert "7.77" not in text and "-1000" not in text, page.name
+    hook = (attacked["feedback"] / "leak-hook.html").read_text(encoding="utf-8")
+    assert "placeholder" in hook  # the output the hook tried to overwrite is as it was
+
+
 def test_the_teachers_hidden_tests_file_adds_cases(attacked):
     result = attacked["results"]["teacher-file"]
     assert result.scores == {"weighted-sum-test": 2.0, "step-test": 0.0}
     assert any("step-test failed the grader's check (case 5" in r for r in result.reasons)
     # a private case is never shown: not its arguments, not the learner's error about it
     assert all("-1000" not in r and "private case" in r for r in result.reasons if "case 5" in r)
+    assert attacked["results"]["alice"].scores == FULL  # the private cases, answered right
 
 
 @pytest.mark.parametrize("name", ["link-instructor", "link-passwd", "link-zero", "fifo"])
@@ -550,13 +587,23 @@ os.remove("/tmp/fill")
 print(fill("/dev/shm"))
 for folder in ("/", "/etc", "/dev", "/usr", os.path.dirname(os.__file__), "/proc"):
     print(fill(folder).split()[-1])
+for name in ("/proc/sys/kernel/core_pattern", "/proc/sys/vm/drop_caches", "/proc/sysrq-trigger"):
+    try:
+        open(name, "w").close()
+        print(name, "written")
+    except OSError as exc:
+        print(exc.errno)
 print(os.getcwd(), os.path.expanduser("~"))
 """
     limits = Limits(disk=64 * 2**20, shared_memory=16 * 2**20, file_size=2**30)
     out = _in_sandbox(tmp_path, code, limits)
     assert out[:2] == ["/tmp 64 28", "/dev/shm 16 28"]  # 28: ENOSPC, no space left
     assert set(out[2:8]) <= {"30", "13", "2"}  # read-only, permission denied, no such entry
-    assert out[8] == "/tmp/work /tmp/home"
+    # as root, /proc/sys would be writable in a read-write /proc: core_pattern runs a
+    # command outside the sandbox
+    assert out[8:10] == ["30", "30"]
+    assert out[10] in {"30", "2"}  # /proc/sysrq-trigger: read-only, or absent here
+    assert out[11] == "/tmp/work /tmp/home"
 
 
 #: attacks on the machine, not on the score: each is stopped, its classmate graded in full
@@ -583,6 +630,22 @@ RESOURCE_ATTACKS = {
     "                _handle.write(b'x' * 2**24)\n"
     "        except OSError:\n"
     "            break",
+    "threads": "import threading, time\n"
+    "_stop = threading.Event()\n"
+    "for _ in range(100):\n"
+    "    threading.Thread(target=_stop.wait, daemon=True).start()\n"
+    "time.sleep(30)",
+    # one update shown by 1000 outputs: nbclient would copy it into each
+    "display-amplify": "from IPython.display import display, update_display\n"
+    "for _ in range(1000):\n"
+    "    display('', display_id='amp')\n"
+    "update_display({'text/plain': 'y' * 1_000_000}, raw=True, display_id='amp')",
+    # strings nested deeper than a size count would look
+    "nested": "from IPython.display import publish_display_data\n"
+    "_big = 'y' * 2**20\n"
+    "for _ in range(50):\n"
+    "    publish_display_data({'text/plain': 'hi'}, metadata={'a': {'b': {'c': {'d': {'e': "
+    "{'f': {'g': [_big]}}}}}}})",
     "comm-flood": "from comm import create_comm\n"
     "_comm = create_comm(target_name='jupyter.widget', data={'state': {}})\n"
     "for _ in range(400):\n"
@@ -613,18 +676,23 @@ def limited(tmp_path_factory, sandbox_available):
             notebook_timeout=120,
             exercises=SPECS,
             limits=LIMITED,
+            feedback=tmp / "feedback",
             progress=False,
         )
     finally:
         tempfile.tempdir = saved
-    yield {r.student: r for r in results}
+    yield {r.student: r for r in results} | {"feedback": tmp / "feedback"}
     assert list(scratch.iterdir()) == []
     scratch.rmdir()
 
 
 @pytest.mark.parametrize(
     ("student", "reason"),
-    [("memory", "more than 1 GiB of memory"), ("processes", "more than 32 processes")],
+    [
+        ("memory", "more than 1 GiB of memory"),
+        ("processes", "more than 32 processes and threads"),
+        ("threads", "more than 32 processes and threads"),
+    ],
 )
 def test_a_sandbox_over_its_memory_or_processes_is_stopped(limited, student, reason):
     result = limited[student]
@@ -636,6 +704,15 @@ def test_a_full_disk_hurts_only_its_own_sandbox(limited):
     result = limited["disk"]
     assert (result.total, result.status) == (0, "graded")
     assert "weighted-sum-test failed the grader's check (case 1: raised" in result.reasons[0]
+
+
+@pytest.mark.parametrize("student", ["display-amplify", "nested"])
+def test_display_updates_and_nesting_spend_the_output_budget(limited, student):
+    result = limited[student]
+    assert (result.total, result.status) == (0, "graded")
+    assert "the output was cut: more than the output limit per notebook" in result.reasons
+    page = limited["feedback"] / f"{student}.html"
+    assert page.stat().st_size < 5_000_000
 
 
 def test_widget_messages_spend_the_output_budget(limited):

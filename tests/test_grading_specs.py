@@ -66,7 +66,7 @@ def _harvested(exercise: Exercise, answer: str) -> list[dict] | str:
     shown = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(IPython.display, "publish_display_data", shown.append)
-        exec(cell_source(exercise, exercise.names[0]), namespace)
+        exec(cell_source(exercise, exercise.names[0], exercise.cases), namespace)
     (data,) = shown
     return read_outcomes(data[RESULTS_MIME], len(exercise.cases))
 

@@ -51,7 +51,8 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(
             f"each submission in a bubblewrap sandbox: at most {args.memory:g} GiB of memory, "
-            f"{limits.processes} processes, {limits.disk // 2**20} MiB of files, no network"
+            f"{limits.processes} processes and threads, {limits.disk // 2**20} MiB of files, "
+            "no network"
         )
     lesson = load_lesson(source, args.release, hidden_tests=args.hidden_tests)
     for grade_id, mode in lesson.modes().items():

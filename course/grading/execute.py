@@ -14,6 +14,7 @@ use more memory, or are more, than its limits allow.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -116,13 +117,21 @@ class Watchdog(threading.Thread):
 
     def _over(self, processes: list[psutil.Process]) -> str | None:
         """What limit the sandbox's processes are over, or None."""
-        if len(processes) > self.limits.processes:
-            return f"more than {self.limits.processes} processes"
+        if _threads(processes) > self.limits.processes:
+            return f"more than {self.limits.processes} processes and threads"
         # resident pages shared by forked processes count once in their PSS (slower to read)
         memory = self.limits.memory
         if _memory(processes, "rss") > memory and _memory(processes, "pss") > memory:
             return f"more than {self.limits.memory / 2**30:g} GiB of memory"
         return None
+
+
+def _threads(processes: list[psutil.Process]) -> int:
+    total = 0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            total += process.num_threads()
+    return total
 
 
 def _memory(processes: list[psutil.Process], kind: str) -> int:
@@ -135,7 +144,7 @@ def _memory(processes: list[psutil.Process], kind: str) -> int:
 
 
 class GradingClient(NotebookClient):
-    """nbclient that records every execute_reply, bounds what it keeps, and takes the
+    """nbclient that records every execute_reply, bounds what it keeps, and takes only the
     learner's results from the cells from ``harvest_from`` on."""
 
     def __init__(self, *args: Any, harvest_from: int, **kwargs: Any) -> None:
@@ -155,9 +164,10 @@ class GradingClient(NotebookClient):
             "evalue": str(content.get("evalue", ""))[:300],
         }
 
-    def _spend(self, content: Any) -> bool:
-        """Whether a message of this content fits in what is left of the budget."""
-        size = _size(content)
+    def _spend(self, content: Any, times: int = 1) -> bool:
+        """Whether ``times`` copies of a message's content fit in what is left of the
+        budget (spent when they do)."""
+        size = _size(content) * times
         if size > self.output_left:
             self.output_left = 0
             self.output_cut = True
@@ -165,16 +175,30 @@ class GradingClient(NotebookClient):
         self.output_left -= size
         return True
 
-    def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
-        """Keep an output only while the notebook's output budget lasts; keep the
-        harvest cells' results aside."""
+    def process_message(self, msg, cell, cell_index):  # type: ignore[no-untyped-def]
+        """In the harvest cells, keep the first results message of each and drop every
+        other output, widget message or display update (the outputs of the notebook are
+        final once its own cells have run); elsewhere, as nbclient does."""
+        if cell_index < self.harvest_from or msg["msg_type"] == "status":
+            return super().process_message(msg, cell, cell_index)
         data = (msg.get("content") or {}).get("data")
-        if cell_index >= self.harvest_from and isinstance(data, dict) and RESULTS_MIME in data:
+        if msg["msg_type"] == "display_data" and isinstance(data, dict) and RESULTS_MIME in data:
             self.results.setdefault(cell_index, data[RESULTS_MIME])
-            return None
+        return None
+
+    def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
+        """Keep an output only while the notebook's output budget lasts."""
         if not self._spend(msg.get("content")):
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+    def _update_display_id(self, display_id: str, msg: dict[str, Any]) -> None:
+        """An update of every output showing ``display_id`` spends the budget once per
+        output it changes."""
+        shown = self._display_id_map.get(display_id, {})
+        times = sum(len(indices) for indices in shown.values())
+        if times and self._spend(msg.get("content"), times):
+            super()._update_display_id(display_id, msg)
 
     def handle_comm_msg(self, outs, msg, cell_index):  # type: ignore[no-untyped-def]
         """Widget messages spend the output budget too; none is kept once it is gone, and a
@@ -184,17 +208,12 @@ class GradingClient(NotebookClient):
                 super().handle_comm_msg(outs, msg, cell_index)
 
 
-def _size(content: Any, depth: int = 0) -> int:
-    """The characters of the strings in a message's content."""
-    if isinstance(content, str):
-        return len(content)
-    if depth > 6:
-        return 0
-    if isinstance(content, dict):
-        return sum(_size(v, depth + 1) for v in content.values())
-    if isinstance(content, list):
-        return sum(_size(v, depth + 1) for v in content)
-    return 8
+def _size(content: Any) -> int:
+    """The characters of a message's content as JSON, however deeply it nests."""
+    try:
+        return len(json.dumps(content, default=repr))
+    except (ValueError, RecursionError):
+        return OUTPUT_BYTES + 1
 
 
 def run(

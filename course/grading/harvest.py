@@ -9,7 +9,9 @@ The grader takes that display message (bounded) and judges it in its own process
 The cell runs in the student's kernel, after the student's code, so a student could make
 it display anything; but nothing in the sandbox knows the right results (no reference is
 mounted there, :mod:`course.grading.sandbox`), so what it sends is at best what the
-student's own code computes.
+student's own code computes. The public cases of every exercise are harvested before any
+private one (:func:`phases`), and the grader keeps nothing else from these cells, so no
+value shown in a reason and no output in the feedback can carry a private case.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import inspect
 import json
 import textwrap
+from collections.abc import Sequence
+from typing import Any
 
 from course.grading.execute import RESULTS_MIME
 from course.grading.exercises import Exercise, Outcome
@@ -72,11 +76,11 @@ del _course_harvest
 """
 
 
-def cell_source(exercise: Exercise, name: str) -> str:
-    """The code that displays ``name``'s results on the exercise's cases."""
+def cell_source(exercise: Exercise, name: str, cases: Sequence[Sequence[Any]]) -> str:
+    """The code that displays ``name``'s results on ``cases``, some of the exercise's."""
     spec = {
         "name": name,
-        "cases": [list(case) for case in exercise.cases],
+        "cases": [list(case) for case in cases],
         "arrays": list(exercise.arrays),
         "prediction": exercise.prediction,
         "mime": RESULTS_MIME,
@@ -103,3 +107,29 @@ def read_outcomes(text: object, cases: int) -> list[Outcome] | str:
     if not all(isinstance(o, dict) for o in outcomes):
         return "malformed results"
     return outcomes
+
+
+def phases(exercises: dict[str, Exercise]) -> list[tuple[str, tuple]]:
+    """The harvest cells to run, as (test id, cases): every exercise's public cases, then
+    every exercise's private cases (those past ``Exercise.public``)."""
+    public = [(gid, ex.cases[: _public(ex)]) for gid, ex in exercises.items()]
+    private = [(gid, ex.cases[_public(ex) :]) for gid, ex in exercises.items()]
+    return [(gid, cases) for gid, cases in public + private if cases]
+
+
+def _public(exercise: Exercise) -> int:
+    return len(exercise.cases) if exercise.public is None else exercise.public
+
+
+def gathered(
+    exercises: dict[str, Exercise], cells: list[tuple[str, tuple]], results: list[object]
+) -> dict[str, list[Outcome] | str]:
+    """Each exercise's outcomes from the results of its harvest ``cells``, in case order, or
+    why they cannot be read."""
+    found: dict[str, list[Outcome] | str] = {gid: [] for gid in exercises}
+    for (gid, cases), text in zip(cells, results, strict=True):
+        outcomes = read_outcomes(text, len(cases))
+        if isinstance(found[gid], str):
+            continue
+        found[gid] = outcomes if isinstance(outcomes, str) else [*found[gid], *outcomes]
+    return found

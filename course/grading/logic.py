@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
+from nbformat.v4 import new_code_cell
 
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta, read_notebook
 from course.errors import CourseError
@@ -311,7 +312,7 @@ def grade_notebook(
     if path is None:
         return Result(student, lesson.zero(), "missing", [f"no {lesson.source.name}"]), None
     from course.grading.execute import run  # imported here: only workers execute notebooks
-    from course.grading.harvest import cell_source, read_outcomes
+    from course.grading.harvest import cell_source, gathered, phases
 
     source = read_notebook(lesson.source)
     try:
@@ -328,8 +329,10 @@ def grade_notebook(
     }
     for index in judged:
         graded.cells[index].source = JUDGED
-    for exercise in lesson.exercises.values():
-        graded.cells.append(nbformat.v4.new_code_cell(cell_source(exercise, exercise.names[0])))
+    harvest = phases(lesson.exercises)
+    for gid, cases in harvest:
+        exercise = lesson.exercises[gid]
+        graded.cells.append(new_code_cell(cell_source(exercise, exercise.names[0], cases)))
     status = "graded"
     client = run(graded, workdir, cell_timeout, lesson.sandboxed, lesson.limits, cells)
     if client.limit is not None:  # the watchdog stopped it: score what ran before
@@ -341,10 +344,8 @@ def grade_notebook(
         notes.append(f"execution stopped: {type(error).__name__}: {error}"[:REASON_CHARS])
     if client.output_cut:
         notes.append("the output was cut: more than the output limit per notebook")
-    outcomes = {
-        gid: read_outcomes(client.results.get(cells + n), len(exercise.cases))
-        for n, (gid, exercise) in enumerate(lesson.exercises.items())
-    }
+    results = [client.results.get(cells + n) for n in range(len(harvest))]
+    outcomes = gathered(lesson.exercises, harvest, results)
     graded.cells = graded.cells[:cells]
     for index, source in judged.items():
         graded.cells[index].source = source

@@ -73,7 +73,7 @@ CHECKS_STAND_IN = "checks"
 class Limits:
     """What one sandbox may use, in bytes: memory of all its processes together (``memory``)
     and of one (``process_memory``, its address space), the size of one written file, of
-    its ``/tmp`` and of its ``/dev/shm``; how many processes it may run at once
+    its ``/tmp`` and of its ``/dev/shm``; how many processes and threads it may run at once
     (``processes``, the watchdog's limit), and, as a backstop the kernel enforces at each
     fork for a user other than root, how many its user may run on the whole machine."""
 
@@ -165,7 +165,8 @@ def command(inner: list[str], scratch: Path, limits: Limits) -> list[str]:
     for name in ETC:
         if os.path.exists(f"/etc/{name}"):
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-    args += ["--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc"]
+    # read-only /proc: uid 0 without capabilities could still write /proc/sys files
+    args += ["--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc", "--remount-ro", "/proc"]
     args += ["--size", str(limits.shared_memory), "--tmpfs", "/dev/shm"]
     args += ["--size", str(limits.disk), "--tmpfs", "/tmp", "--dir", HOME, "--dir", WORKDIR]
     for folder in python_dirs():
