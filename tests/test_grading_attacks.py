@@ -390,6 +390,18 @@ def test_feedback_is_inert_and_bounded(attacked):
     assert NAME not in named
 
 
+def test_feedback_pages_run_and_fetch_nothing(attacked):
+    for page in attacked["feedback"].iterdir():
+        text = page.read_text(encoding="utf-8")
+        assert "<script" not in text.lower(), page.name
+        assert "cdnjs" not in text and 'src="http' not in text, page.name
+        assert "Content-Security-Policy" in text and "default-src 'none'" in text
+    alice = (attacked["feedback"] / "alice.html").read_text(encoding="utf-8")
+    assert '<h1 id="Feedback:-03_perceptron">' in alice and "<th>points</th>" in alice
+    teacher = (attacked["feedback"] / "teacher-file.html").read_text(encoding="utf-8")
+    assert "step-test failed the grader's check (case 5" in teacher
+
+
 def test_scratch_files_are_removed(attacked):
     assert list(attacked["scratch"].iterdir()) == []
     attacked["scratch"].rmdir()

@@ -124,8 +124,9 @@ def feedback_notebook(
 
 
 def _escape(text: str) -> str:
-    """Student text for markdown: HTML escaped, markdown's own markup characters too."""
-    return re.sub(r"([\\`*_{}\[\]()#+!|~>-])", r"\\\1", html.escape(text, quote=True))
+    """Student text for markdown: HTML escaped (not quotes: it is never in an attribute),
+    markdown's own markup characters too."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|~>-])", r"\\\1", html.escape(text, quote=False))
 
 
 def write_feedback(
@@ -139,8 +140,22 @@ def write_feedback(
         return
     from nbconvert import HTMLExporter  # imported here: only a run with --feedback needs it
 
-    exporter = HTMLExporter(sanitize_html=True)
+    # no sanitizer: every student text is already escaped (_inert_notebook, _escape), and
+    # nbconvert's would escape the header's own headings and table
+    exporter = HTMLExporter(sanitize_html=False)
     body, _ = exporter.from_notebook_node(
         feedback_notebook(result, lesson, graded), resources={"metadata": {"name": "feedback"}}
     )
-    write_new(folder / f"{result.student}.html", body.encode("utf-8"))
+    write_new(folder / f"{result.student}.html", self_contained(body).encode("utf-8"))
+
+
+#: what a feedback page may load: its own inline styles and images, nothing else
+CONTENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def self_contained(page: str) -> str:
+    """``page`` without the template's scripts (MathJax, require.js, mermaid from a CDN) and
+    with a content policy that lets a browser run or fetch nothing."""
+    page = re.sub(r"<script\b.*?</script\s*>", "", page, flags=re.S | re.I)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_POLICY}">'
+    return re.sub(r"<head>", "<head>\n" + meta, page, count=1, flags=re.I)
