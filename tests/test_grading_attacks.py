@@ -736,3 +736,28 @@ def test_widget_messages_spend_the_output_budget(limited):
 def test_the_classmate_of_resource_attackers_is_fully_marked(limited):
     result = limited["alice"]
     assert (result.scores, result.status, result.reasons) == (FULL, "graded", [])
+
+
+def test_memory_no_process_holds_cannot_be_made(tmp_path, sandbox_available):
+    """memfd_create and System V shmget are refused (the watchdog could not see their
+    memory); so are the system calls of another architecture; open files are bounded."""
+    import platform
+
+    from course.grading.sandbox import SYSCALLS, seccomp_filter
+
+    assert platform.machine() in SYSCALLS, "the filter must cover the machine the tests run on"
+    assert seccomp_filter("riscv64") is None
+    code = """
+import ctypes, errno, os, resource
+try:
+    os.memfd_create("hog")
+    print("memfd made")
+except OSError as exc:
+    print(errno.errorcode[exc.errno])
+libc = ctypes.CDLL(None, use_errno=True)
+print(libc.shmget(0, 2**20, 0o1600), errno.errorcode[ctypes.get_errno()])
+print(resource.getrlimit(resource.RLIMIT_NOFILE))
+r, w = os.pipe()
+print("pipes work")
+"""
+    assert _in_sandbox(tmp_path, code) == ["EPERM", "-1 EPERM", "(1024, 1024)", "pipes work"]

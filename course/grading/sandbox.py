@@ -16,7 +16,9 @@ scratch folder the sandbox sees, read-only.
 The sandbox has its own network (loopback only), PID, IPC and UTS namespaces; it dies with
 the grader process that started it (``--die-with-parent``), and when it dies the kernel
 tears down its PID namespace, so every process the student started is gone. ``prlimit``
-caps the address space and the size of a written file per process; the grader's watchdog
+caps the address space, the size of a written file and the open files per process; a
+seccomp filter refuses the system calls that make memory no process holds (``memfd_create``,
+``shmget``); the grader's watchdog
 (:mod:`course.grading.execute`) caps the memory and the number of processes of the whole
 sandbox (``prlimit``'s process limit counts all the processes of the user, and none of
 root's).
@@ -24,10 +26,13 @@ root's).
 
 from __future__ import annotations
 
+import errno
 import functools
 import importlib.util
 import os
+import platform
 import shutil
+import struct
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -75,7 +80,8 @@ class Limits:
     and of one (``process_memory``, its address space), the size of one written file, of
     its ``/tmp`` and of its ``/dev/shm``; how many processes and threads it may run at once
     (``processes``, the watchdog's limit), and, as a backstop the kernel enforces at each
-    fork for a user other than root, how many its user may run on the whole machine."""
+    fork for a user other than root, how many its user may run on the whole machine; how
+    many files one process may hold open (pipes and sockets included)."""
 
     memory: int = 4 * 2**30
     process_memory: int = 4 * 2**30
@@ -84,6 +90,7 @@ class Limits:
     shared_memory: int = 64 * 2**20
     processes: int = 256
     user_processes: int = 4096
+    open_files: int = 1024
 
 
 def bwrap_path() -> str | None:
@@ -150,6 +157,37 @@ def python_dirs() -> list[Path]:
     return sorted(dirs)
 
 
+#: per machine: the audit architecture and the numbers of ``memfd_create`` and ``shmget``
+SYSCALLS = {
+    "x86_64": (0xC000003E, 319, 29),
+    "aarch64": (0xC00000B7, 279, 194),
+}
+
+
+def seccomp_filter(machine: str | None = None) -> bytes | None:
+    """A seccomp program (classic BPF) refusing, with EPERM, the system calls that make
+    memory no process holds (``memfd_create``, System V ``shmget``) and every system call
+    of another architecture (x32, i386); None on a machine not in :data:`SYSCALLS`."""
+    known = SYSCALLS.get(machine or platform.machine())
+    if known is None:
+        return None
+    arch, memfd_create, shmget = known
+    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JGE|K, RET|K
+    allow, refuse = 0x7FFF0000, 0x00050000 | errno.EPERM  # SECCOMP_RET_ALLOW, _ERRNO
+    program = [
+        (load, 0, 0, 4),  # the architecture
+        (jeq, 1, 0, arch),
+        (ret, 0, 0, refuse),
+        (load, 0, 0, 0),  # the system call's number
+        (jge, 3, 0, 0x40000000),  # x32
+        (jeq, 2, 0, memfd_create),
+        (jeq, 1, 0, shmget),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, refuse),
+    ]
+    return b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
+
+
 def command(inner: list[str], scratch: Path, limits: Limits) -> list[str]:
     """``inner`` run in a sandbox that sees only ``scratch``'s connection file and checks
     stand-in (see the module's docstring) and writes only its own in-memory folders."""
@@ -200,9 +238,16 @@ def command(inner: list[str], scratch: Path, limits: Limits) -> list[str]:
         f"--as={limits.process_memory}",
         f"--fsize={limits.file_size}",
         f"--nproc={limits.user_processes}",
+        f"--nofile={limits.open_files}",
         "--",
     ]
-    return [*args, "--", *prlimit, *inner]
+    program = seccomp_filter()
+    if program is None:
+        return [*args, "--", *prlimit, *inner]
+    (scratch / "seccomp.bpf").write_bytes(program)
+    # bwrap reads the program from a file descriptor: the shell opens it, then becomes bwrap
+    shell = ["/bin/sh", "-c", 'exec "$@" 3<"$0"', str(scratch / "seccomp.bpf")]
+    return [*shell, *args, "--seccomp", "3", "--", *prlimit, *inner]
 
 
 @functools.cache
