@@ -8,6 +8,7 @@ together with an attack on the grader; alice and zed answer correctly and are th
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -57,6 +58,36 @@ SPECS = {
 
 #: a teacher's private case: its numbers must appear in no reason and no feedback page
 PRIVATE = [[7.77], [1.11], 9.99]
+
+#: an answer that, asked for a private case, sends it out as the position of a JSON error
+LEAK_BY_ERRORS = r"""
+import json as _json, sys as _sys, threading as _threading, IPython.display as _display
+_publish = _display.publish_display_data
+def _signed_garbage(lines, columns):
+    kernel = get_ipython().kernel
+    session = kernel.session
+    parts = [_json.dumps(session.msg_header("display_data"), default=str).encode(),
+             _json.dumps(kernel.get_parent().get("header", {}), default=str).encode(),
+             b"{}", ("\n" * lines + " " * columns + "}").encode()]
+    frames = [b"x", b"<IDS|MSG>", session.sign(parts), *parts]
+    sent = _threading.Event()
+    kernel.iopub_thread.schedule(
+        lambda: (kernel.iopub_thread.socket.send_multipart(frames), sent.set()))
+    sent.wait(5)
+def _leaky(data, *args, **kwargs):
+    spec = _sys._getframe(1).f_locals.get("spec")
+    if isinstance(spec, dict) and 9.99 in [case[-1] for case in spec.get("cases", [])]:
+        x = spec["cases"][0][0]
+        mime = next(iter(data))
+        data = {mime: "\n" * round(x[0] * 100) + " " * round(spec["cases"][0][1][0] * 100) + "}"}
+        _publish(data, *args, **kwargs)
+        _signed_garbage(round(x[0] * 100), 111)
+        return None
+    return _publish(data, *args, **kwargs)
+_display.publish_display_data = _leaky
+def weighted_sum(x, w, b):
+    return sum(xi * wi for xi, wi in zip(x, w)) + b
+"""
 
 #: an object equal to anything: passes every ``==`` assert of the test cells
 ALWAYS_EQUAL = (
@@ -175,6 +206,12 @@ def attacked(tmp_path_factory, sandbox_available):
             "    print('LEAK ' + (info.raw_cell or ''))\n"
             "get_ipython().events.register('pre_run_cell', _grab)"
         ),
+        # on the private cases: results that are not JSON, and a signed iopub message that
+        # is not JSON; the errors' positions (line, column) would encode the case
+        "leak-errors": {
+            "weighted_sum": LEAK_BY_ERRORS,
+            "step": "def step(z):\n    return 1 if z >= 0 else 0",
+        },
         # rewrites what the harvest cell sends: the judge still needs the right values
         "forge": _stub_with(
             "import json, IPython.display\n"
@@ -353,6 +390,14 @@ def test_a_private_case_reaches_no_reason_and_no_feedback_page(attacked):
         assert "7.77" not in text and "-1000" not in text, page.name
     hook = (attacked["feedback"] / "leak-hook.html").read_text(encoding="utf-8")
     assert "placeholder" in hook  # the output the hook tried to overwrite is as it was
+
+
+def test_errors_on_private_cases_carry_no_numbers(attacked):
+    result = attacked["results"]["leak-errors"]
+    reasons = "; ".join(result.reasons)
+    assert "line" not in reasons and "column" not in reasons and "777" not in reasons
+    assert "weighted-sum-test failed the grader's check" in reasons
+    assert result.scores["weighted-sum-test"] == 0.0
 
 
 def test_the_teachers_hidden_tests_file_adds_cases(attacked):
@@ -658,6 +703,21 @@ RESOURCE_ATTACKS = {
     "for _ in range(50):\n"
     "    publish_display_data({'text/plain': 'hi'}, metadata={'a': {'b': {'c': {'d': {'e': "
     "{'f': {'g': [_big]}}}}}}})",
+    # 400,000 characters of code: colouring them would take the worker a minute and a GB
+    "long-source": "if 0:\n    " + "a=1;" * 100_000,
+    # one message of 300 buffer frames of 7 MB each, all one buffer in the sandbox
+    "multipart": "import threading\n"
+    "_kernel = get_ipython().kernel\n"
+    "_big = memoryview(b'z' * (7 * 2**20))\n"
+    "_sent = threading.Event()\n"
+    "def _send():\n"
+    "    _kernel.session.send(_kernel.iopub_thread.socket, 'display_data',\n"
+    "        {'data': {'text/plain': 'bomb'}, 'metadata': {}}, parent=_kernel.get_parent(),\n"
+    "        buffers=[_big] * 300)\n"
+    "    _sent.set()\n"
+    "_kernel.iopub_thread.schedule(_send)\n"
+    "_sent.wait(30)\n"
+    "import time; time.sleep(5)",
     "comm-flood": "from comm import create_comm\n"
     "_comm = create_comm(target_name='jupyter.widget', data={'state': {}})\n"
     "for _ in range(400):\n"
@@ -678,6 +738,17 @@ def limited(tmp_path_factory, sandbox_available):
     nbformat.write(answered(instructor), subs / "alice.ipynb")
     scratch = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
     saved, tempfile.tempdir = tempfile.tempdir, str(scratch)
+    peak, done = [0], threading.Event()
+
+    def watch_workers() -> None:  # the grader's own worker processes, outside any sandbox
+        while not done.wait(0.005):
+            for worker in psutil.Process().children():
+                with contextlib.suppress(psutil.Error):
+                    if worker.name() != "bwrap":
+                        peak[0] = max(peak[0], worker.memory_info().rss)
+
+    watcher = threading.Thread(target=watch_workers, daemon=True)
+    watcher.start()
     try:
         results = grade(
             subs,
@@ -693,7 +764,9 @@ def limited(tmp_path_factory, sandbox_available):
         )
     finally:
         tempfile.tempdir = saved
-    yield {r.student: r for r in results} | {"feedback": tmp / "feedback"}
+        done.set()
+        watcher.join()
+    yield {r.student: r for r in results} | {"feedback": tmp / "feedback", "worker peak": peak[0]}
     assert list(scratch.iterdir()) == []
     scratch.rmdir()
 
@@ -727,6 +800,23 @@ def test_display_updates_and_nesting_spend_the_output_budget(limited, student):
     assert page.stat().st_size < 5_000_000
 
 
+def test_a_message_too_large_for_the_worker_stops_only_its_own_grading(limited):
+    """300 frames of 7 MB: the worker, outside the sandbox, would hold 2.1 GB."""
+    from course.grading.pool import WORKER_MEMORY
+
+    assert limited["multipart"].total == 0
+    assert limited["alice"].status == "graded"
+    assert 0 < limited["worker peak"] < WORKER_MEMORY
+
+
+def test_a_long_source_is_shown_plain_and_cut(limited):
+    result = limited["long-source"]
+    assert (result.total, result.status) == (0, "graded")
+    page = (limited["feedback"] / "long-source.html").read_text(encoding="utf-8")
+    assert len(page) < 1_500_000
+    assert "a=1;a=1;" in page and '<span class="n">a</span>' not in page
+
+
 def test_widget_messages_spend_the_output_budget(limited):
     result = limited["comm-flood"]
     assert (result.total, result.status) == (0, "graded")  # its malformed widget is dropped
@@ -756,8 +846,73 @@ except OSError as exc:
     print(errno.errorcode[exc.errno])
 libc = ctypes.CDLL(None, use_errno=True)
 print(libc.shmget(0, 2**20, 0o1600), errno.errorcode[ctypes.get_errno()])
+print(libc.msgget(0, 0o1600), errno.errorcode[ctypes.get_errno()])
+print(libc.semget(0, 1, 0o1600), errno.errorcode[ctypes.get_errno()])
 print(resource.getrlimit(resource.RLIMIT_NOFILE))
 r, w = os.pipe()
 print("pipes work")
 """
-    assert _in_sandbox(tmp_path, code) == ["EPERM", "-1 EPERM", "(1024, 1024)", "pipes work"]
+    assert _in_sandbox(tmp_path, code) == [
+        "EPERM",
+        "-1 EPERM",
+        "-1 EPERM",
+        "-1 EPERM",
+        "(1024, 1024)",
+        "pipes work",
+    ]
+
+
+def test_a_socket_replaced_by_a_symlink_is_never_followed(tmp_path, sandbox_available, monkeypatch):
+    """The grader reaches the kernel's sockets through /proc/<pid>/root, where an absolute
+    symlink would resolve on the grader's side: it connects once, to sockets seen to be
+    sockets, and never reconnects."""
+    import socket
+
+    trap = Path(tempfile.mkdtemp(prefix="trap-", dir="/tmp")) / "trap.sock"
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(trap))
+    listener.listen(100)
+    listener.settimeout(0.2)
+    source = write_lesson(tmp_path / "course")
+    instructor = nbformat.read(source, as_version=4)
+    swap = (
+        "import glob, os, socket, time\n"
+        "for _path in glob.glob('/tmp/k-*'):\n"
+        "    os.unlink(_path)\n"
+        f"    os.symlink({str(trap)!r}, _path)\n"
+        "for _fd in os.listdir('/proc/self/fd'):\n"
+        "    try:\n"
+        "        _s = socket.socket(fileno=int(_fd))\n"
+        "        if _s.family == socket.AF_UNIX:\n"
+        "            _s.shutdown(socket.SHUT_RDWR)\n"
+        "        _s.detach()\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "time.sleep(3)"
+    )
+    (tmp_path / "subs").mkdir()
+    nbformat.write(answered(instructor, **_stub_with(swap)), tmp_path / "subs" / "a.ipynb")
+    nbformat.write(answered(instructor), tmp_path / "subs" / "alice.ipynb")
+    scratch = _short_scratch(monkeypatch)
+    results = grade(
+        tmp_path / "subs",
+        source,
+        tmp_path / "g.csv",
+        cell_timeout=5,
+        notebook_timeout=40,
+        exercises=SPECS,
+        progress=False,
+    )
+    scratch.rmdir()
+    connections = 0
+    while True:
+        try:
+            listener.accept()[0].close()
+            connections += 1
+        except TimeoutError:
+            break
+    listener.close()
+    assert connections == 0
+    by_student = {r.student: r for r in results}
+    assert by_student["a"].total == 0
+    assert by_student["alice"].scores == FULL

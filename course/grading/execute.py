@@ -5,19 +5,23 @@ The grader runs nbclient in its own process; the kernel runs in the sandbox
 the sandbox's ``/tmp``, reached through ``/proc/<pid>/root`` (the sandbox has no network,
 so no TCP). A cell's status is the ``status`` of its execute_reply, recorded here whatever
 the cell's outputs say, so an exception hook or a hook that clears outputs cannot hide an
-error. What the grader keeps is bounded: a message larger than :data:`MESSAGE_BYTES` is
-dropped by ZMQ, and after :data:`OUTPUT_BYTES` of outputs and widget messages per notebook
-the rest is discarded. A :class:`Watchdog` stops the sandbox when its processes together
-use more memory, or are more, than its limits allow.
+error. What the grader keeps is bounded: after :data:`OUTPUT_BYTES` of outputs, widget
+messages and display updates per notebook the rest is discarded; a single message too large
+to hold stops the grading of its submission only, at the worker's memory limit
+(:data:`course.grading.pool.WORKER_MEMORY`). A :class:`Watchdog` stops the sandbox when its
+processes together use more memory, or are more, than its limits allow.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -34,8 +38,6 @@ from nbclient import NotebookClient
 
 from course.grading import sandbox
 
-#: the largest kernel message accepted, in bytes
-MESSAGE_BYTES = 8 * 2**20
 #: the output kept per notebook, in characters
 OUTPUT_BYTES = 2 * 2**20
 #: the MIME type of the learner's results (JSON text), displayed by the harvest cells
@@ -59,7 +61,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         # a signal would reach bwrap, not the kernel: interrupt with a control message
         self.kernel_spec.interrupt_mode = "message"
         context = zmq.asyncio.Context()
-        context.setsockopt(zmq.MAXMSGSIZE, MESSAGE_BYTES)
+        # connect once, to sockets seen to be there: a reconnect would follow the path again,
+        # and the student may have replaced a socket by a symlink to one of the machine's
+        context.setsockopt(zmq.RECONNECT_IVL, -1)
         self.context = context
         if sandboxed:
             sandbox.write_checks_stand_in(scratch)
@@ -72,11 +76,34 @@ class SandboxedKernelManager(AsyncKernelManager):
         return sandbox.command(inner, self.scratch, self.limits)
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        """Launch, then point the grader's side at the sockets inside the sandbox."""
+        """Launch, point the grader's side at the sockets inside the sandbox, and wait
+        until the kernel has made them (before any of the student's code runs)."""
         await super()._async_launch_kernel(kernel_cmd, **kw)
+        process = self.provisioner.process  # type: ignore[union-attr]
         if self.sandboxed:
-            self.sandbox_pid = _sandbox_init(self.provisioner.process.pid)  # type: ignore[union-attr]
+            self.sandbox_pid = _sandbox_init(process.pid)
             self.ip = f"/proc/{self.sandbox_pid}/root{sandbox.SOCKETS}"
+        ports = (self.shell_port, self.iopub_port, self.stdin_port, self.control_port)
+        deadline = time.monotonic() + 60
+        while not all(_is_socket(f"{self.ip}-{port}") for port in ports):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the kernel did not open its sockets")
+            await asyncio.sleep(0.01)
+
+    def client(self, **kwargs: Any) -> Any:
+        """A client on this manager's ZMQ context (its limits), without the heartbeat
+        channel (whose reconnects would follow the socket's path again)."""
+        client = super().client(context=self.context, **kwargs)
+        client.start_channels = functools.partial(client.start_channels, hb=False)
+        return client
+
+
+def _is_socket(path: str) -> bool:
+    """Whether ``path`` is a Unix socket itself (not a symlink to one)."""
+    try:
+        return stat.S_ISSOCK(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _sandbox_init(bwrap_pid: int) -> int:

@@ -4,7 +4,9 @@ At most ``jobs`` workers run at once. A worker grades one notebook, in a scratch
 its own that the parent made, and hands back its Result through a pickle file; one that
 runs longer than the per-notebook limit is killed with every process it started (its
 sandbox and kernel), and one that dies gets an ``error`` row. The parent removes every
-scratch folder on every way out (done, timeout, Ctrl-C, SIGTERM).
+scratch folder on every way out (done, timeout, Ctrl-C, SIGTERM). With a sandbox, a worker
+may hold at most :data:`WORKER_MEMORY` of address space: a kernel that sends it messages
+too large to hold (the worker runs outside the sandbox's limits) stops only its own grading.
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ from pathlib import Path
 
 import psutil
 
-from course.grading.logic import REASON_CHARS, Lesson, Result, grade_notebook
+from course.grading.logic import Lesson, Result, grade_notebook
 from course.grading.report import write_feedback
 
 #: the longest the parent waits before checking its workers' time limits, in seconds
 _POLL_SECONDS = 0.2
+#: the address space of a worker grading a sandboxed submission, in bytes (about 0.5 GiB
+#: is what grading a lesson uses)
+WORKER_MEMORY = 2 * 2**30
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,11 @@ def kill_tree(pid: int) -> None:
 def _worker(result_path: str, task: Task, workdir: Path) -> None:
     """Worker process: grade one notebook in ``workdir``, write the pickled Result to
     ``result_path``, then remove ``workdir``."""
+    if task.lesson.sandboxed:  # a soft limit: the sandbox's own prlimit may set its own
+        import resource  # Unix only, as the sandbox is
+
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, hard))
     try:
         result, graded = grade_notebook(
             task.student, task.path, task.lesson, task.cell_timeout, workdir
@@ -112,7 +122,7 @@ def _worker(result_path: str, task: Task, workdir: Path) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
         write_feedback(result, task.lesson, task.feedback, graded)
     except Exception as exc:  # never leave the parent without an answer
-        reason = f"grader error: {type(exc).__name__}: {exc}"[: 2 * REASON_CHARS]
+        reason = f"grader error: {type(exc).__name__}"  # no message: it could carry a case
         result = Result(task.student, task.lesson.zero(), "error", [reason])
     partial = Path(result_path + ".part")
     partial.write_bytes(pickle.dumps(result))

@@ -26,6 +26,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FEEDBACK_OUTPUT_CHARS = 10_000
 #: the largest PNG kept in a feedback page, in base64 characters
 FEEDBACK_PNG_CHARS = 2_000_000
+#: the source shown in a feedback page, in characters (a lesson has about 20,000)
+FEEDBACK_SOURCE_CHARS = 500_000
+#: above this much code, a feedback page shows it without colours (colouring is slow:
+#: about 10 s and 200 MB per 100,000 characters of short tokens)
+HIGHLIGHT_CHARS = 50_000
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 
 
@@ -89,8 +94,10 @@ def _inert_notebook(graded: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The graded notebook with every cell shown as text: markdown and raw cells become
     escaped text, outputs become :func:`_inert` outputs, metadata is dropped."""
     nb = nbformat.v4.new_notebook()
+    left = FEEDBACK_SOURCE_CHARS
     for cell in graded.cells:
-        source = _cut(cell.get("source", ""), 100_000)
+        source = _cut(cell.get("source", ""), max(left, 0))
+        left -= len(source)
         if cell.get("cell_type") == "code":
             new = nbformat.v4.new_code_cell(source)
             new.outputs = [_inert(o) for o in cell.get("outputs", []) if isinstance(o, dict)]
@@ -111,12 +118,13 @@ def feedback_notebook(
     rows = "\n".join(
         f"| {gid} | {result.scores[gid]:g} | {pts:g} |" for gid, pts in lesson.points.items()
     )
-    notes = "".join(f"\n- {_escape(note)}" for note in result.reasons)
+    # an HTML list: markdown would turn a URL in a reason into a link
+    notes = "".join(f"<li>{html.escape(note, quote=False)}</li>" for note in result.reasons)
     summary = (
         f"# Feedback: {lesson.source.stem}\n\nStudent: **{_escape(result.student)}**, "
         f"status: **{result.status}**\n\n| exercise | points | out of |\n|---|---|---|\n{rows}\n\n"
         f"**Total: {result.total:g} / {lesson.max_total:g}**\n"
-        + (f"\nNotes:{notes}\n" if notes else "")
+        + (f"\nNotes:\n\n<ul>{notes}</ul>\n" if notes else "")
     )
     nb = _inert_notebook(graded) if graded is not None else nbformat.v4.new_notebook()
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(summary))
@@ -143,10 +151,16 @@ def write_feedback(
     # no sanitizer: every student text is already escaped (_inert_notebook, _escape), and
     # nbconvert's would escape the header's own headings and table
     exporter = HTMLExporter(sanitize_html=False)
-    body, _ = exporter.from_notebook_node(
-        feedback_notebook(result, lesson, graded), resources={"metadata": {"name": "feedback"}}
-    )
+    nb = feedback_notebook(result, lesson, graded)
+    if sum(len(c.source) for c in nb.cells if c.cell_type == "code") > HIGHLIGHT_CHARS:
+        exporter.filters = {"highlight_code": _plain_code}
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": "feedback"}})
     write_new(folder / f"{result.student}.html", self_contained(body).encode("utf-8"))
+
+
+def _plain_code(source: str, language: object = None, metadata: object = None) -> str:
+    """Code as escaped text, for nbconvert's ``highlight_code`` filter."""
+    return '<div class="highlight"><pre>' + html.escape(source) + "</pre></div>"
 
 
 #: what a feedback page may load: its own inline styles and images, nothing else

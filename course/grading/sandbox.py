@@ -157,31 +157,33 @@ def python_dirs() -> list[Path]:
     return sorted(dirs)
 
 
-#: per machine: the audit architecture and the numbers of ``memfd_create`` and ``shmget``
+#: per machine: the audit architecture and the numbers of the system calls refused
+#: (``memfd_create`` and System V ``shmget``, ``msgget``, ``semget``)
 SYSCALLS = {
-    "x86_64": (0xC000003E, 319, 29),
-    "aarch64": (0xC00000B7, 279, 194),
+    "x86_64": (0xC000003E, (319, 29, 68, 64)),
+    "aarch64": (0xC00000B7, (279, 194, 186, 190)),
 }
 
 
 def seccomp_filter(machine: str | None = None) -> bytes | None:
     """A seccomp program (classic BPF) refusing, with EPERM, the system calls that make
-    memory no process holds (``memfd_create``, System V ``shmget``) and every system call
-    of another architecture (x32, i386); None on a machine not in :data:`SYSCALLS`."""
+    memory no process holds (``memfd_create``, System V shared memory, message queues and
+    semaphores) and every system call of another architecture (x32, i386); None on a
+    machine not in :data:`SYSCALLS`."""
     known = SYSCALLS.get(machine or platform.machine())
     if known is None:
         return None
-    arch, memfd_create, shmget = known
+    arch, refused = known
     load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JGE|K, RET|K
     allow, refuse = 0x7FFF0000, 0x00050000 | errno.EPERM  # SECCOMP_RET_ALLOW, _ERRNO
+    checks = [(jeq, len(refused) - n, 0, number) for n, number in enumerate(refused)]
     program = [
         (load, 0, 0, 4),  # the architecture
         (jeq, 1, 0, arch),
         (ret, 0, 0, refuse),
         (load, 0, 0, 0),  # the system call's number
-        (jge, 3, 0, 0x40000000),  # x32
-        (jeq, 2, 0, memfd_create),
-        (jeq, 1, 0, shmget),
+        (jge, len(refused) + 1, 0, 0x40000000),  # x32
+        *checks,  # each jumps, when equal, to the last instruction
         (ret, 0, 0, allow),
         (ret, 0, 0, refuse),
     ]
