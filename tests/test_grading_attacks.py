@@ -916,3 +916,19 @@ def test_a_socket_replaced_by_a_symlink_is_never_followed(tmp_path, sandbox_avai
     by_student = {r.student: r for r in results}
     assert by_student["a"].total == 0
     assert by_student["alice"].scores == FULL
+
+
+def test_a_url_in_a_reason_is_not_a_link(tmp_path):
+    from course.grading.logic import Result, load_lesson
+    from course.grading.report import write_feedback
+
+    lesson = load_lesson(write_lesson(tmp_path / "course"), exercises=SPECS)
+    reason = "weighted-sum-test failed the grader's check (got http://evil.example/x)"
+    result = Result("ann", lesson.zero(), "graded", [reason])
+    (tmp_path / "feedback").mkdir()
+    write_feedback(result, lesson, tmp_path / "feedback")
+    page = (tmp_path / "feedback" / "ann.html").read_text(encoding="utf-8")
+    assert (
+        "<li>weighted-sum-test failed the grader's check (got http://evil.example/x)</li>" in page
+    )
+    assert 'href="http' not in page
