@@ -8,11 +8,11 @@ together with an attack on the grader; alice and zed answer correctly and are th
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import json
 import os
+import resource
 import signal
 import tempfile
 import threading
@@ -393,19 +393,24 @@ def test_a_private_case_reaches_no_reason_and_no_feedback_page(attacked):
 
 
 def test_errors_on_private_cases_carry_no_numbers(attacked):
+    """Once private cases are asked for, every failure reads the same: the student's code
+    chooses how it fails, and could spell a case in its choices."""
     result = attacked["results"]["leak-errors"]
-    reasons = "; ".join(result.reasons)
-    assert "line" not in reasons and "column" not in reasons and "777" not in reasons
-    assert "weighted-sum-test failed the grader's check" in reasons
-    assert result.scores["weighted-sum-test"] == 0.0
+    assert result.scores == {"weighted-sum-test": 0.0, "step-test": 0.0}  # it stopped there
+    assert result.reasons == [
+        "execution stopped",
+        "weighted-sum-test failed the grader's check (wrong on a private case (details withheld))",
+        "step-test failed the grader's check (wrong on a private case (details withheld))",
+    ]
 
 
 def test_the_teachers_hidden_tests_file_adds_cases(attacked):
     result = attacked["results"]["teacher-file"]
     assert result.scores == {"weighted-sum-test": 2.0, "step-test": 0.0}
-    assert any("step-test failed the grader's check (case 5" in r for r in result.reasons)
-    # a private case is never shown: not its arguments, not the learner's error about it
-    assert all("-1000" not in r and "private case" in r for r in result.reasons if "case 5" in r)
+    # a private case is never shown: not its arguments, not the learner's error, not which
+    assert result.reasons == [
+        "step-test failed the grader's check (wrong on a private case (details withheld))"
+    ]
     assert attacked["results"]["alice"].scores == FULL  # the private cases, answered right
 
 
@@ -444,7 +449,7 @@ def test_feedback_pages_run_and_fetch_nothing(attacked):
     alice = (attacked["feedback"] / "alice.html").read_text(encoding="utf-8")
     assert '<h1 id="Feedback:-03_perceptron">' in alice and "<th>points</th>" in alice
     teacher = (attacked["feedback"] / "teacher-file.html").read_text(encoding="utf-8")
-    assert "step-test failed the grader's check (case 5" in teacher
+    assert "step-test failed the grader's check (wrong on a private case" in teacher
 
 
 def test_scratch_files_are_removed(attacked):
@@ -664,7 +669,9 @@ print(os.getcwd(), os.path.expanduser("~"))
 
 
 #: attacks on the machine, not on the score: each is stopped, its classmate graded in full
-LIMITED = Limits(memory=2**30, processes=32, disk=64 * 2**20, shared_memory=16 * 2**20)
+LIMITED = Limits(
+    memory=2**30, processes=32, disk=64 * 2**20, shared_memory=16 * 2**20, files=10_000
+)
 RESOURCE_ATTACKS = {
     "memory": "import os, time\n"
     "for _ in range(3):\n"
@@ -703,6 +710,11 @@ RESOURCE_ATTACKS = {
     "for _ in range(50):\n"
     "    publish_display_data({'text/plain': 'hi'}, metadata={'a': {'b': {'c': {'d': {'e': "
     "{'f': {'g': [_big]}}}}}}})",
+    # empty files: no space in /tmp, but kernel memory
+    "files": "import os, time\n"
+    "for _n in range(30_000):\n"
+    "    open(f'/tmp/empty-{_n}', 'w').close()\n"
+    "time.sleep(30)",
     # 400,000 characters of code: colouring them would take the worker a minute and a GB
     "long-source": "if 0:\n    " + "a=1;" * 100_000,
     # one message of 300 buffer frames of 7 MB each, all one buffer in the sandbox
@@ -738,17 +750,6 @@ def limited(tmp_path_factory, sandbox_available):
     nbformat.write(answered(instructor), subs / "alice.ipynb")
     scratch = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
     saved, tempfile.tempdir = tempfile.tempdir, str(scratch)
-    peak, done = [0], threading.Event()
-
-    def watch_workers() -> None:  # the grader's own worker processes, outside any sandbox
-        while not done.wait(0.005):
-            for worker in psutil.Process().children():
-                with contextlib.suppress(psutil.Error):
-                    if worker.name() != "bwrap":
-                        peak[0] = max(peak[0], worker.memory_info().rss)
-
-    watcher = threading.Thread(target=watch_workers, daemon=True)
-    watcher.start()
     try:
         results = grade(
             subs,
@@ -764,9 +765,11 @@ def limited(tmp_path_factory, sandbox_available):
         )
     finally:
         tempfile.tempdir = saved
-        done.set()
-        watcher.join()
-    yield {r.student: r for r in results} | {"feedback": tmp / "feedback", "worker peak": peak[0]}
+    # the largest resident size of any process this one has waited for: the workers (and,
+    # through them, a sandbox's processes, which hold less here). No sampling thread: the
+    # workers are forked from this process, and a fork beside a running thread is unsafe
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    yield {r.student: r for r in results} | {"feedback": tmp / "feedback", "worker peak": peak}
     assert list(scratch.iterdir()) == []
     scratch.rmdir()
 
@@ -777,6 +780,7 @@ def limited(tmp_path_factory, sandbox_available):
         ("memory", "more than 1 GiB of memory"),
         ("processes", "more than 32 processes and threads"),
         ("threads", "more than 32 processes and threads"),
+        ("files", "more than 10000 files"),
     ],
 )
 def test_a_sandbox_over_its_memory_or_processes_is_stopped(limited, student, reason):

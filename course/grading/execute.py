@@ -122,7 +122,8 @@ def _sandbox_init(bwrap_pid: int) -> int:
 class Watchdog(threading.Thread):
     """Stops a sandbox (kills its PID 1, so its whole PID namespace) when its processes
     together hold more memory than ``limits.memory`` or number more than
-    ``limits.processes``; ``stopped`` then says which."""
+    ``limits.processes``, or its in-memory folders hold more than ``limits.files`` files;
+    ``stopped`` then says which."""
 
     def __init__(self, init_pid: int, limits: sandbox.Limits) -> None:
         super().__init__(daemon=True)
@@ -146,11 +147,22 @@ class Watchdog(threading.Thread):
         """What limit the sandbox's processes are over, or None."""
         if _threads(processes) > self.limits.processes:
             return f"more than {self.limits.processes} processes and threads"
+        if self._files() > self.limits.files:
+            return f"more than {self.limits.files} files"
         # resident pages shared by forked processes count once in their PSS (slower to read)
         memory = self.limits.memory
         if _memory(processes, "rss") > memory and _memory(processes, "pss") > memory:
             return f"more than {self.limits.memory / 2**30:g} GiB of memory"
         return None
+
+    def _files(self) -> int:
+        """The files and folders in the sandbox's in-memory folders."""
+        total = 0
+        for folder in ("/tmp", "/dev/shm"):
+            with contextlib.suppress(OSError):
+                usage = os.statvfs(f"/proc/{self.init_pid}/root{folder}")
+                total += usage.f_files - usage.f_ffree
+        return total
 
 
 def _threads(processes: list[psutil.Process]) -> int:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from course.grading.execute import RESULTS_MIME
-from course.grading.exercises import Exercise, Outcome
+from course.grading.exercises import PRIVATE_WRONG, Exercise, Outcome
 
 #: the largest result read per exercise, in characters
 RESULT_BYTES = 2 * 2**20
@@ -109,12 +109,12 @@ def read_outcomes(text: object, cases: int) -> list[Outcome] | str:
     return outcomes
 
 
-def phases(exercises: dict[str, Exercise]) -> list[tuple[str, tuple]]:
-    """The harvest cells to run, as (test id, cases): every exercise's public cases, then
-    every exercise's private cases (those past ``Exercise.public``)."""
-    public = [(gid, ex.cases[: _public(ex)]) for gid, ex in exercises.items()]
-    private = [(gid, ex.cases[_public(ex) :]) for gid, ex in exercises.items()]
-    return [(gid, cases) for gid, cases in public + private if cases]
+def phases(exercises: dict[str, Exercise]) -> list[tuple[str, tuple, bool]]:
+    """The harvest cells to run, as (test id, cases, private): every exercise's public
+    cases, then every exercise's private cases (those past ``Exercise.public``)."""
+    public = [(gid, ex.cases[: _public(ex)], False) for gid, ex in exercises.items()]
+    private = [(gid, ex.cases[_public(ex) :], True) for gid, ex in exercises.items()]
+    return [cell for cell in public + private if cell[1]]
 
 
 def _public(exercise: Exercise) -> int:
@@ -122,14 +122,17 @@ def _public(exercise: Exercise) -> int:
 
 
 def gathered(
-    exercises: dict[str, Exercise], cells: list[tuple[str, tuple]], results: list[object]
+    exercises: dict[str, Exercise], cells: list[tuple[str, tuple, bool]], results: list[object]
 ) -> dict[str, list[Outcome] | str]:
     """Each exercise's outcomes from the results of its harvest ``cells``, in case order, or
-    why they cannot be read."""
+    why they cannot be read (for private cases, only that they were wrong: the student's
+    code chooses how they fail, and could spell a case that way)."""
     found: dict[str, list[Outcome] | str] = {gid: [] for gid in exercises}
-    for (gid, cases), text in zip(cells, results, strict=True):
+    for (gid, cases, private), text in zip(cells, results, strict=True):
         outcomes = read_outcomes(text, len(cases))
         if isinstance(found[gid], str):
             continue
+        if private and isinstance(outcomes, str):
+            outcomes = PRIVATE_WRONG
         found[gid] = outcomes if isinstance(outcomes, str) else [*found[gid], *outcomes]
     return found

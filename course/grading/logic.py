@@ -23,7 +23,7 @@ from nbformat.v4 import new_code_cell
 
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta, read_notebook
 from course.errors import CourseError
-from course.grading.exercises import Exercise, builtin, with_hidden_tests
+from course.grading.exercises import PRIVATE_WRONG, Exercise, builtin, with_hidden_tests
 from course.grading.files import NOTEBOOK_BYTES, read_regular
 from course.grading.sandbox import Limits
 from course.release import compute_checksum, read_manifest, release_notebook
@@ -294,7 +294,7 @@ def judge(exercise: Exercise, outcomes: list[dict] | str) -> str | None:
         except Exception as exc:  # a malformed result: the learner's problem
             wrong = f"unjudgeable result ({type(exc).__name__})"
         if wrong is not None and exercise.public is not None and number > exercise.public:
-            return f"case {number}: wrong on a private case (details withheld)"
+            return PRIVATE_WRONG  # not even which case: the student's code could choose it
         if wrong is not None:
             return f"case {number}: {wrong}"
     return None
@@ -330,17 +330,22 @@ def grade_notebook(
     for index in judged:
         graded.cells[index].source = JUDGED
     harvest = phases(lesson.exercises)
-    for gid, cases in harvest:
+    for gid, cases, _ in harvest:
         exercise = lesson.exercises[gid]
         graded.cells.append(new_code_cell(cell_source(exercise, exercise.names[0], cases)))
     status = "graded"
     client = run(graded, workdir, cell_timeout, lesson.sandboxed, lesson.limits, cells)
+    # once private cases are asked for, the student's code may choose how the run stops
+    private_from = cells + sum(not private for _, _, private in harvest)
+    in_private = max(client.replies, default=-1) + 1 >= private_from
     if client.limit is not None:  # the watchdog stopped it: score what ran before
         status = "limit"
-        notes.append(f"the sandbox was stopped: it used {client.limit}")
+        used = "a limit" if in_private else client.limit
+        notes.append(f"the sandbox was stopped: it used {used}")
     elif client.error is not None:  # a dead kernel: score what ran before it died
-        status = "error"  # its type only: a kernel can make the message carry a private case
-        notes.append(f"execution stopped: {type(client.error).__name__}"[:REASON_CHARS])
+        status = "error"  # no message: a kernel can make it carry a private case
+        kind = "" if in_private else f": {type(client.error).__name__}"
+        notes.append(f"execution stopped{kind}"[:REASON_CHARS])
     if client.output_cut:
         notes.append("the output was cut: more than the output limit per notebook")
     results = [client.results.get(cells + n) for n in range(len(harvest))]

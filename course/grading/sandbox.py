@@ -81,7 +81,9 @@ class Limits:
     its ``/tmp`` and of its ``/dev/shm``; how many processes and threads it may run at once
     (``processes``, the watchdog's limit), and, as a backstop the kernel enforces at each
     fork for a user other than root, how many its user may run on the whole machine; how
-    many files one process may hold open (pipes and sockets included)."""
+    many files one process may hold open (pipes and sockets included); how many files and
+    folders its in-memory folders may hold (``files``, the watchdog's limit: an empty file
+    takes no space but about 1 KB of the kernel's memory)."""
 
     memory: int = 4 * 2**30
     process_memory: int = 4 * 2**30
@@ -91,6 +93,7 @@ class Limits:
     processes: int = 256
     user_processes: int = 4096
     open_files: int = 1024
+    files: int = 100_000
 
 
 def bwrap_path() -> str | None:

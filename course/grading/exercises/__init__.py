@@ -40,6 +40,8 @@ import numpy as np
 
 from course.errors import CourseError
 
+#: the one reason given for any failure on a teacher's private case
+PRIVATE_WRONG = "wrong on a private case (details withheld)"
 #: an outcome the kernel sends back: {"value": plain JSON} or {"raised": name, "message": str}
 Outcome = dict[str, Any]
 #: a judge: None when the outcome is right for the arguments, else what was wrong
