@@ -255,9 +255,8 @@ def attacked(tmp_path_factory, sandbox_available):
     hidden.parent.mkdir()
     hidden.write_text(json.dumps({"step-test": [[-1000]], "weighted-sum-test": [PRIVATE]}))
     before = {"subs": _digests(subs), "source": source.read_bytes()}
-    scratch = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))  # short: ipc socket paths
-    saved, tempfile.tempdir = tempfile.tempdir, str(scratch)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        scratch = _short_scratch(patch)
         results = grade(
             subs,
             source,
@@ -270,8 +269,6 @@ def attacked(tmp_path_factory, sandbox_available):
             hidden_tests=hidden,
             progress=False,
         )
-    finally:
-        tempfile.tempdir = saved
     left = [
         p.info["pid"]
         for p in psutil.process_iter(["pid", "cmdline"])
@@ -748,9 +745,8 @@ def limited(tmp_path_factory, sandbox_available):
     for student, attack in RESOURCE_ATTACKS.items():
         nbformat.write(answered(instructor, **_stub_with(attack)), subs / f"{student}.ipynb")
     nbformat.write(answered(instructor), subs / "alice.ipynb")
-    scratch = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
-    saved, tempfile.tempdir = tempfile.tempdir, str(scratch)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        scratch = _short_scratch(patch)
         results = grade(
             subs,
             source,
@@ -763,8 +759,6 @@ def limited(tmp_path_factory, sandbox_available):
             feedback=tmp / "feedback",
             progress=False,
         )
-    finally:
-        tempfile.tempdir = saved
     # the largest resident size of any process this one has waited for: the workers (and,
     # through them, a sandbox's processes, which hold less here). No sampling thread: the
     # workers are forked from this process, and a fork beside a running thread is unsafe
