@@ -185,13 +185,14 @@ class Dense(Layer):
         self.X, self.Z, self.A = X, Z, A
         return A
 
-    def _backward(self, dA: np.ndarray) -> np.ndarray:
-        return self._gradients(dA) @ self.W.T
+    def _backward(self, dA: np.ndarray, logits: bool = False) -> np.ndarray:
+        return self._gradients(dA, logits) @ self.W.T
 
-    def _gradients(self, dA: np.ndarray) -> np.ndarray:
+    def _gradients(self, dA: np.ndarray, logits: bool = False) -> np.ndarray:
         """Store ``dW`` and ``db``; return $\\partial L/\\partial Z$ (the first layer of a
-        network being trained needs no $\\partial L/\\partial X$)."""
-        dZ = self.activation._backward(self.Z, self.A, dA)
+        network being trained needs no $\\partial L/\\partial X$). With ``logits``, ``dA``
+        is already $\\partial L/\\partial Z$ (a loss computed from this layer's logits)."""
+        dZ = dA if logits else self.activation._backward(self.Z, self.A, dA)
         np.matmul(self.X.T, dZ, out=self.dW)
         dZ.sum(axis=0, out=self.db)
         return dZ

@@ -4,15 +4,25 @@ Every loss is a mean over the $n$ samples (rows) of a sum over the outputs (colu
 ``forward`` returns that number; ``backward`` returns $\partial L/\partial \hat y$ with the
 shape of ``y_pred``, already divided by $n$, ready for the output layer's ``backward``.
 
-Logarithms are taken of $\max(p, \varepsilon)$ with $\varepsilon = 10^{-12}$, so
-predictions of exactly 0 or 1 give a large but finite loss, and a perfect prediction of a
-0/1 target gives exactly 0.
+On probabilities, logarithms are taken of $\max(p, \varepsilon)$ with
+$\varepsilon = 10^{-12}$, so predictions of exactly 0 or 1 give a large but finite loss
+(at most $-\ln 10^{-12} = 27.6$ per output), and a perfect prediction of a 0/1 target gives
+exactly 0.
+
+The two classification losses can also be computed from the **logits** $z$, the output
+layer's sums before its sigmoid or softmax (``forward_logits``, ``backward_logits``), as
+PyTorch's ``BCEWithLogitsLoss`` and ``CrossEntropyLoss`` do: no probability is rounded to
+0 or 1 on the way, so a confidently wrong prediction costs its full loss (100 or more) and
+gets its full gradient $\partial L/\partial z = (p - y)/n$. ``Sequential.fit``,
+``evaluate`` and ``backprop`` take this path whenever the model's output activation is the
+loss's own.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .activations import _sigmoid, _softmax
 from .validation import as_array, check_choice, check_same_length
 
 EPS = 1e-12
@@ -29,7 +39,10 @@ class Loss:
     - ``prediction_range``: the values ``y_pred`` must lie in (``(0, 1)`` for a loss on
       probabilities), None for any real number;
     - ``output_activation``: the output activation that gives such predictions, suggested
-      when a model's output does not fit.
+      when a model's output does not fit;
+    - ``takes_logits``: whether the loss can be computed from that activation's logits
+      (:meth:`forward_logits`), which a subclass gives by defining ``_forward_logits`` and
+      ``_backward_logits``.
     """
 
     name = "loss"
@@ -46,6 +59,33 @@ class Loss:
         r"""Return $\partial L/\partial \hat y$ with the shape of ``y_pred``."""
         p, y = self._check(y_pred, y_true)
         return self._backward(p, y)
+
+    def forward_logits(self, logits: object, y_true: object) -> float:
+        r"""Return the loss of the predictions $f(z)$, $f$ = ``output_activation``, computed
+        from the logits $z$ themselves (exact where $f(z)$ rounds to 0 or 1)."""
+        z, y = self._check_logits(logits, y_true)
+        return float(self._forward_logits(z, y)) + 0.0
+
+    def backward_logits(self, logits: object, y_true: object) -> np.ndarray:
+        r"""Return $\partial L/\partial z$, the gradient with respect to the logits, with the
+        shape of ``logits``."""
+        z, y = self._check_logits(logits, y_true)
+        return self._backward_logits(z, y)
+
+    @property
+    def takes_logits(self) -> bool:
+        """Whether :meth:`forward_logits` computes this loss: its class defines the formulas
+        on logits, and no subclass redefined the ones on probabilities after them (a
+        learner's subclass with its own ``forward`` is trained with its own formula)."""
+
+        def owner(name: str) -> type:
+            return next(k for k in type(self).__mro__ if name in vars(k))
+
+        logits = owner("_forward_logits")
+        if logits is Loss or not issubclass(logits, owner("_backward_logits")):
+            return False
+        on_probabilities = ("forward", "_forward", "backward", "_backward", "_check")
+        return all(issubclass(logits, owner(name)) for name in on_probabilities)
 
     def n_correct(self, y_pred: object, y_true: object) -> int:
         """Number of correctly classified rows (classification losses only)."""
@@ -64,24 +104,43 @@ class Loss:
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
-    def _check(self, y_pred: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
-        """Both arrays checked, ``y_true`` in the form ``_forward`` takes."""
-        p = as_array(y_pred, "y_pred", ndim=(1, 2))
+    def _check(
+        self, y_pred: object, y_true: object, name: str = "y_pred"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Both arrays checked, ``y_true`` in the form ``_forward`` takes (``name``: what
+        the first argument is called in the messages)."""
+        p = as_array(y_pred, name, ndim=(1, 2))
         y = as_array(y_true, "y_true", ndim=(1, 2))
-        check_same_length(p, "y_pred", y, "y_true")
+        check_same_length(p, name, y, "y_true")
         if y.shape != p.shape:
             if y.size != p.size or p.size != p.shape[0]:
                 raise ValueError(
-                    f"y_true must have the shape of y_pred, {p.shape}; got shape {y.shape}"
+                    f"y_true must have the shape of {name}, {p.shape}; got shape {y.shape}"
                 )
             y = y.reshape(p.shape)  # (n,) targets for a (n, 1) output, or the reverse
         return p, y
+
+    def _check_logits(self, logits: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+        """The logits (any real numbers) and the targets, checked."""
+        return self._check(logits, y_true)
 
     def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
         raise NotImplementedError
 
     def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def _forward_logits(self, z: np.ndarray, y: np.ndarray) -> float:
+        raise NotImplementedError(
+            f"{type(self).__name__} has no formula on logits: define _forward_logits(z, y) "
+            "and _backward_logits(z, y)"
+        )
+
+    def _backward_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(
+            f"{type(self).__name__} has no formula on logits: define _forward_logits(z, y) "
+            "and _backward_logits(z, y)"
+        )
 
     def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
         raise NotImplementedError(
@@ -112,6 +171,10 @@ class BinaryCrossEntropy(Loss):
     ``y_pred`` holds probabilities $p$ (a sigmoid's output) and ``y_true`` targets, both in
     $[0, 1]$. $\partial L/\partial p_i = (-y_i/p_i + (1-y_i)/(1-p_i))/n$; after a sigmoid
     output the chain rule gives the famous $\partial L/\partial z = (p - y)/n$.
+
+    From the logits $z$, $p = \sigma(z)$ (PyTorch's ``BCEWithLogitsLoss``), each term is
+    $-[y \ln\sigma(z) + (1-y)\ln(1-\sigma(z))] = \max(z, 0) - z\,y + \ln(1 + e^{-|z|})$,
+    which no exponential can overflow, and $\partial L/\partial z = (\sigma(z) - y)/n$.
     """
 
     name = "bce"
@@ -119,11 +182,17 @@ class BinaryCrossEntropy(Loss):
     prediction_range = (0.0, 1.0)
     output_activation = "sigmoid"
 
-    def _check(self, y_pred: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
-        p, y = super()._check(y_pred, y_true)
-        _check_range(p, "y_pred", "probabilities in [0, 1] (e.g. a sigmoid's output)")
+    def _check(
+        self, y_pred: object, y_true: object, name: str = "y_pred"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        p, y = super()._check(y_pred, y_true, name)
+        if name == "y_pred":
+            _check_range(p, "y_pred", "probabilities in [0, 1] (e.g. a sigmoid's output)")
         _check_range(y, "y_true", "targets in [0, 1] (class labels 0 and 1)")
         return p, y
+
+    def _check_logits(self, logits: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+        return self._check(logits, y_true, "logits")
 
     def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
         log_p = np.log(np.maximum(p, EPS))
@@ -133,6 +202,14 @@ class BinaryCrossEntropy(Loss):
     def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         grad = -y / np.maximum(p, EPS) + (1.0 - y) / np.maximum(1.0 - p, EPS)
         return grad / p.shape[0]
+
+    def _forward_logits(self, z: np.ndarray, y: np.ndarray) -> float:
+        with np.errstate(under="ignore"):  # e^{-|z|} rounding to 0 is the right answer
+            softplus = np.log1p(np.exp(-np.abs(z)))
+        return np.sum(np.maximum(z, 0.0) - z * y + softplus) / z.shape[0]
+
+    def _backward_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return (_sigmoid(z) - y) / z.shape[0]
 
     def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
         """Rows whose every output is on the target's side of 0.5."""
@@ -146,6 +223,14 @@ class CrossEntropy(Loss):
     ``y_true`` is one-hot ``(n, k)`` or integer labels ``(n,)`` in ``0..k-1``.
     $\partial L/\partial p_{ik} = -y_{ik}/(n\,p_{ik})$; after a softmax output the chain
     rule gives $\partial L/\partial z = (p - y)/n$.
+
+    From the logits $z$, $p = \mathrm{softmax}(z)$ (PyTorch's ``CrossEntropyLoss``), by
+    log-sum-exp: $-\ln p_{ik} = \mathrm{lse}(z_i) - z_{ik}$ with
+    $\mathrm{lse}(z_i) = m_i + \ln \sum_k e^{z_{ik} - m_i}$, $m_i = \max_k z_{ik}$, so
+    $L = \frac{1}{n}\sum_i \sum_k y_{ik}(\mathrm{lse}(z_i) - z_{ik})$, which is
+    $\mathrm{lse}(z_i) - z_{i,y_i}$ per row for labels, and
+    $\partial L/\partial z_{ik} = (p_{ik} \sum_j y_{ij} - y_{ik})/n$, $(p - y)/n$ for
+    one-hot rows.
     """
 
     name = "cross_entropy"
@@ -158,11 +243,14 @@ class CrossEntropy(Loss):
         rows stay a matrix."""
         return as_array(y, name, ndim=(1, 2))
 
-    def _check(self, y_pred: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
-        p = as_array(y_pred, "y_pred", ndim=2)
+    def _check(
+        self, y_pred: object, y_true: object, name: str = "y_pred"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        p = as_array(y_pred, name, ndim=2)
         y = as_array(y_true, "y_true", ndim=(1, 2))
-        check_same_length(p, "y_pred", y, "y_true")
-        _check_range(p, "y_pred", "probabilities in [0, 1] (e.g. a softmax's output)")
+        check_same_length(p, name, y, "y_true")
+        if name == "y_pred":
+            _check_range(p, "y_pred", "probabilities in [0, 1] (e.g. a softmax's output)")
         k = p.shape[1]
         if y.ndim == 2 and y.shape[1] == 1 and k > 1:
             y = y.ravel()  # a column of integer labels
@@ -170,17 +258,29 @@ class CrossEntropy(Loss):
             return p, one_hot(y, k, name="y_true")
         if y.shape != p.shape:
             raise ValueError(
-                f"y_true must be one-hot with the shape of y_pred, {p.shape}, or integer "
+                f"y_true must be one-hot with the shape of {name}, {p.shape}, or integer "
                 f"labels of shape ({p.shape[0]},); got shape {y.shape}"
             )
         _check_range(y, "y_true", "one-hot targets in [0, 1]")
         return p, y
+
+    def _check_logits(self, logits: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+        return self._check(logits, y_true, "logits")
 
     def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
         return -(y * np.log(np.maximum(p, EPS))).sum() / p.shape[0]
 
     def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         return -y / np.maximum(p, EPS) / p.shape[0]
+
+    def _forward_logits(self, z: np.ndarray, y: np.ndarray) -> float:
+        m = z.max(axis=1, keepdims=True)
+        with np.errstate(under="ignore"):  # e^{-1000} rounding to 0 is the right answer
+            lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+        return np.sum(y * (lse - z)) / z.shape[0]
+
+    def _backward_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return (_softmax(z) * y.sum(axis=1, keepdims=True) - y) / z.shape[0]
 
     def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
         """Rows whose most probable class (argmax) is the target's."""

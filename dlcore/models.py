@@ -3,6 +3,13 @@
 :class:`Sequential` chains layers: the forward pass runs them in order, the backward pass
 (backpropagation) in reverse. :meth:`Sequential.fit` is mini-batch gradient descent:
 shuffle, then for each batch forward, loss, backward, and one optimiser step.
+
+When the output layer is a :class:`Dense` with the loss's own activation (softmax with
+cross-entropy, sigmoid with binary cross-entropy), ``fit``, ``evaluate`` and ``backprop``
+compute the loss and its gradient from that layer's logits $Z$ (see
+:meth:`dlcore.losses.Loss.forward_logits`), as PyTorch's ``CrossEntropyLoss`` and
+``BCEWithLogitsLoss`` do: exact at any confidence, where the loss on probabilities is
+capped by its clipping at $10^{-12}$.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from . import losses
+from . import activations, losses
 from .activations import Activation
 from .layers import Dense, Layer, ParameterList, check_input, unchecked
 from .optimizers import SGD, Optimizer
@@ -104,16 +111,23 @@ class Sequential(Layer):
             X = unchecked(layer, "forward")(X, training=training)
         return X
 
-    def _backward(self, dY: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+    def _backward(
+        self, dY: np.ndarray, input_grad: bool = True, logits: bool = False
+    ) -> np.ndarray | None:
         """Unchecked backward pass; with ``input_grad=False`` (training) a first Dense layer
-        stores its gradients but skips the product that would give $\\partial L/\\partial X$."""
-        for layer in self.layers[:0:-1]:
-            dY = unchecked(layer, "backward")(dY)
-        first = unchecked(self.layers[0], "backward")
-        if not input_grad and isinstance(self.layers[0], Dense) and first.__name__ == "_backward":
-            self.layers[0]._gradients(dY)
-            return None
-        return first(dY)
+        stores its gradients but skips the product that would give $\\partial L/\\partial X$.
+        With ``logits``, ``dY`` is $\\partial L/\\partial Z$ of the last layer, a Dense whose
+        activation the loss's gradient already includes (see :meth:`_logits_layer`)."""
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            layer, from_logits = self.layers[i], logits and i == last
+            backward = unchecked(layer, "backward")
+            unused_dX = i == 0 and not input_grad and isinstance(layer, Dense)
+            if unused_dX and (from_logits or backward.__name__ == "_backward"):
+                layer._gradients(dY, from_logits)
+                return None
+            dY = layer._backward(dY, logits=True) if from_logits else backward(dY)
+        return dY
 
     def parameters(self) -> ParameterList:
         """Every layer's ``(name, value, gradient)``, names prefixed by the layer index
@@ -131,16 +145,46 @@ class Sequential(Layer):
     def evaluate(self, X: object, y: object, loss: str | losses.Loss = "bce") -> dict[str, float]:
         """Return ``{"loss": ...}`` on ``(X, y)``, plus ``"accuracy"`` for a classification
         loss (the loss's ``n_correct``: bce thresholds at 0.5, cross_entropy takes the
-        argmax)."""
+        argmax). The loss comes from the output layer's logits when the output activation
+        is the loss's own (softmax with cross_entropy, sigmoid with bce)."""
         loss_fn = losses.get(loss)
         X = as_array(X, "X", ndim=2)
         y = loss_fn.targets(y, "y")
         check_same_length(X, "X", y, "y")
         out = self.predict(X)
-        scores = {"loss": loss_fn.forward(out, y)}
+        logits = self._logits_layer(loss_fn)
+        if logits is None:
+            scores = {"loss": loss_fn.forward(out, y)}
+        else:
+            scores = {"loss": loss_fn.forward_logits(logits.Z, y)}
         if loss_fn.is_classification:
             scores["accuracy"] = loss_fn.n_correct(out, y) / out.shape[0]
         return scores
+
+    def backprop(
+        self, X: object, y: object, loss: str | losses.Loss = "bce", training: bool = True
+    ) -> float:
+        """One forward and one backward pass on ``(X, y)``: fill every parameter's gradient
+        and return the loss (PyTorch's ``L = loss_fn(model(X), y); L.backward()``).
+
+        With the loss's own output activation (softmax with cross_entropy, sigmoid with
+        bce) the loss is computed from the output layer's logits $Z$ and the backward pass
+        starts from $\\partial L/\\partial Z = (p - y)/n$, exact at any confidence; otherwise
+        it is ``loss.forward(out, y)`` and ``self.backward(loss.backward(out, y))``.
+        """
+        loss_fn = losses.get(loss)
+        X = as_array(X, "X", ndim=2)
+        y = loss_fn.targets(y, "y")
+        check_same_length(X, "X", y, "y")
+        out = self.forward(X, training=training)
+        logits = self._logits_layer(loss_fn)
+        if logits is None:
+            value = loss_fn.forward(out, y)
+            self.backward(loss_fn.backward(out, y))
+        else:
+            value = loss_fn.forward_logits(logits.Z, y)
+            self._backward(loss_fn.backward_logits(logits.Z, y), logits=True)
+        return value
 
     # -- training -----------------------------------------------------------------------
     def fit(
@@ -161,6 +205,10 @@ class Sequential(Layer):
         Each epoch shuffles the rows (from ``seed``: the same seed and initial weights give
         the same run), then for each batch of ``batch_size`` rows runs forward, the loss,
         backward and ``optimizer.step``. The history is also kept as ``self.history``.
+
+        When the output layer is a Dense with the loss's own activation (softmax with
+        cross_entropy, sigmoid with bce), each batch's loss and gradient come from its
+        logits (see :meth:`backprop`).
 
         The data are checked once, before the first epoch; the batches then take the
         layers' and the loss's unchecked fast paths. The only check per batch is the one
@@ -205,7 +253,7 @@ class Sequential(Layer):
         batch_size = check_positive(batch_size, "batch_size", integer=True)
         rng = np.random.default_rng(check_seed(seed))
         watch_range = self._check_output_range(loss_fn)
-        run = _LossPath(loss_fn)
+        run = _LossPath(loss_fn, self._logits_layer(loss_fn))
         X, y = self._training_data(X, y, run, "X", "y")
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
@@ -222,7 +270,9 @@ class Sequential(Layer):
         params = self.parameters()
         forward, backward = unchecked(self, "forward"), unchecked(self, "backward")
         if type(self)._backward is Sequential._backward:  # skip the unused dL/dX of layer 0
-            backward = functools.partial(self._backward, input_grad=False)
+            backward = functools.partial(
+                self._backward, input_grad=False, logits=run.logits is not None
+            )
         n = X.shape[0]
         epoch_iter: Iterable[int] = range(1, epochs + 1)
         if progress:
@@ -291,6 +341,24 @@ class Sequential(Layer):
                 f"{y_name} does not fit the network's output for loss "
                 f"{run.loss.name!r} ({width} output(s)): {exc}"
             ) from exc
+
+    def _logits_layer(self, loss_fn: losses.Loss) -> Dense | None:
+        """The output layer whose logits $Z$ the loss is computed from, or None.
+
+        That is the last layer when it is a plain :class:`Dense` whose activation is the
+        loss's ``output_activation`` and the loss ``takes_logits``, in a model whose passes
+        are Sequential's own. Any other model (a learner's layer or loss subclass among
+        them) is trained on its outputs, with the loss on probabilities.
+        """
+        last = self.layers[-1]
+        if type(last) is not Dense or not loss_fn.takes_logits:
+            return None
+        if last.activation is not activations.get(loss_fn.output_activation):
+            return None
+        passes = ("forward", "_forward", "backward", "_backward")
+        if any(getattr(type(self), name) is not getattr(Sequential, name) for name in passes):
+            return None
+        return last
 
     def _check_output_range(self, loss_fn: losses.Loss) -> bool:
         """Fail before training when the model's output range does not fit the loss's
@@ -405,16 +473,31 @@ class _LossPath:
     Normally the loss's unchecked ``_forward``, ``_backward`` and ``_n_correct``, on targets
     that ``prepare`` checked and converted once (one-hot rows for integer labels). A loss
     whose class overrides the public ``forward`` or ``backward`` (a learner's own loss) is
-    called through its public methods instead, on the caller's targets.
+    called through its public methods instead, on the caller's targets. With a ``logits``
+    layer (:meth:`Sequential._logits_layer`), the value and the gradient come from that
+    layer's $Z$, and the gradient is $\\partial L/\\partial Z$.
     """
 
-    def __init__(self, loss: losses.Loss) -> None:
+    def __init__(self, loss: losses.Loss, logits: Dense | None = None) -> None:
         self.loss = loss
         methods = [unchecked(loss, name) for name in ("forward", "backward", "n_correct")]
         self.fast = all(m.__name__.startswith("_") for m in methods)
         if not self.fast:
             methods = [loss.forward, loss.backward, loss.n_correct]
-        self.value, self.gradient, self.n_correct = methods
+        self.logits = logits if self.fast else None
+        self._value, self._gradient, self.n_correct = methods
+
+    def value(self, out: np.ndarray, y: np.ndarray) -> float:
+        """The batch's loss."""
+        if self.logits is not None:
+            return self.loss._forward_logits(self.logits.Z, y)
+        return self._value(out, y)
+
+    def gradient(self, out: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """$\\partial L/\\partial$ ``out``, or $\\partial L/\\partial Z$ of the logits layer."""
+        if self.logits is not None:
+            return self.loss._backward_logits(self.logits.Z, y)
+        return self._gradient(out, y)
 
     def prepare(self, y: np.ndarray, width: int) -> np.ndarray:
         """Check ``y`` against predictions of ``width`` columns (ValueError if it does not

@@ -1,5 +1,6 @@
 """dlcore.losses: values, gradients, finiteness at 0 and 1, label checks and get()."""
 
+import os
 import warnings
 
 import numpy as np
@@ -177,3 +178,123 @@ def test_n_correct_thresholds_bce_and_takes_the_argmax_for_cross_entropy():
         MSE.n_correct([[1.0]], [1.0])
     with pytest.raises(ValueError, match=r"y_pred must hold probabilities"):
         BCE.n_correct([[1.5]], [1])
+
+
+# -- from the logits, against PyTorch, and the clipping of the losses on probabilities ---
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("torch is required under CI=true (pip install torch)")
+        pytest.skip("torch is not installed: the comparison with PyTorch needs it")
+    return torch
+
+
+def _confidently_wrong_logits(k, seed=0):
+    """Logits of 8 rows of width ``k`` and labels that each row gets wrong by 150 or more:
+    the class of the smallest logit, 150 below the largest (for k = 1, a logit of size 150
+    or more on the other side of 0), so that the loss is over 150."""
+    rng = np.random.default_rng(seed)
+    if k == 1:
+        z = rng.choice([-1.0, 1.0], size=(8, 1)) * (150.0 + 100.0 * rng.random((8, 1)))
+        return z, (z[:, 0] < 0).astype(float)
+    z = 100.0 * rng.normal(size=(8, k))
+    labels = z.argmin(axis=1)
+    z[np.arange(8), labels] = z.max(axis=1) - 150.0 - 100.0 * rng.random(8)
+    return z, labels
+
+
+@pytest.mark.parametrize("one_hot", [False, True], ids=["integer labels", "one-hot"])
+def test_cross_entropy_from_logits_matches_torch_at_loss_100_and_more(one_hot):
+    torch = _torch()
+    z, labels = _confidently_wrong_logits(5)
+    y = np.eye(5)[labels] if one_hot else labels
+    zt = torch.tensor(z, requires_grad=True)
+    target = torch.tensor(y) if one_hot else torch.tensor(labels)
+    expected = torch.nn.CrossEntropyLoss()(zt, target)
+    expected.backward()
+    value = CE.forward_logits(z, y)
+    assert value > 150  # far beyond the 27.6 that clipping allows on probabilities
+    assert CE.forward(activations.softmax(z), y) < 27.7
+    assert value == pytest.approx(expected.item(), rel=1e-12)
+    np.testing.assert_allclose(CE.backward_logits(z, y), zt.grad.numpy(), rtol=1e-12, atol=0)
+
+
+def test_bce_from_logits_matches_torch_at_loss_100_and_more():
+    torch = _torch()
+    z, y = _confidently_wrong_logits(1)
+    zt = torch.tensor(z, requires_grad=True)
+    expected = torch.nn.BCEWithLogitsLoss()(zt, torch.tensor(y[:, None]))
+    expected.backward()
+    value = BCE.forward_logits(z, y)
+    assert value > 150
+    assert BCE.forward(activations.sigmoid(z), y) < 27.7
+    assert value == pytest.approx(expected.item(), rel=1e-12)
+    np.testing.assert_allclose(BCE.backward_logits(z, y), zt.grad.numpy(), rtol=1e-12, atol=0)
+
+
+def test_losses_from_logits_equal_the_losses_on_probabilities_where_nothing_is_clipped():
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=(6, 3))
+    labels = rng.integers(0, 3, size=6)
+    soft = activations.softmax(z)
+    assert CE.forward_logits(z, labels) == pytest.approx(CE.forward(soft, labels), rel=1e-13)
+    expected = activations.get("softmax").backward(z, CE.backward(soft, labels))
+    np.testing.assert_allclose(CE.backward_logits(z, labels), expected, rtol=1e-12, atol=1e-15)
+    z1, y1 = z[:, :1], (labels == 0).astype(float)
+    sig = activations.sigmoid(z1)
+    assert BCE.forward_logits(z1, y1) == pytest.approx(BCE.forward(sig, y1), rel=1e-13)
+    expected = activations.get("sigmoid").backward(z1, BCE.backward(sig, y1))
+    np.testing.assert_allclose(BCE.backward_logits(z1, y1), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_losses_from_logits_are_finite_and_warning_free_at_huge_logits():
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        ce = CE.forward_logits([[1e4, -1e4, 0.0]], [1])
+        ce_grad = CE.backward_logits([[1e4, -1e4, 0.0]], [1])
+        bce = BCE.forward_logits([[1e4], [-1e4]], [0, 1])
+        bce_grad = BCE.backward_logits([[1e4], [-1e4]], [0, 1])
+        perfect = BCE.forward_logits([[1e4], [-1e4]], [1, 0])
+    assert ce == 2e4 and bce == 1e4 and perfect == 0.0
+    np.testing.assert_array_equal(ce_grad, [[1.0, -1.0, 0.0]])
+    np.testing.assert_array_equal(bce_grad, [[0.5], [-0.5]])
+
+
+def test_the_losses_on_probabilities_keep_their_documented_clipping():
+    cap = -np.log(losses.EPS)  # 27.63: the most one output can cost
+    assert cap == pytest.approx(27.631, abs=1e-3)
+    p = np.array([[1e-300, 1.0 - 1e-300], [0.0, 1.0]])
+    assert CE.forward(p, [0, 0]) == pytest.approx(cap, rel=1e-12)
+    np.testing.assert_allclose(CE.backward(p, [0, 0]), [[-0.5 / losses.EPS, 0.0]] * 2)
+    assert BCE.forward([[0.0], [1e-300]], [1, 1]) == pytest.approx(cap, rel=1e-12)
+    np.testing.assert_allclose(BCE.backward([[0.0], [1.0]], [1, 0]), [[-0.5e12], [0.5e12]])
+    assert CE.forward([[1e-6, 1.0 - 1e-6]], [0]) == pytest.approx(-np.log(1e-6), rel=1e-12)
+
+
+def test_which_losses_take_logits():
+    assert BCE.takes_logits and CE.takes_logits and not MSE.takes_logits
+
+    class Renamed(losses.CrossEntropy):
+        name = "renamed"
+
+    class OwnFormula(losses.CrossEntropy):
+        def _forward(self, p, y):
+            return 2.0 * super()._forward(p, y)
+
+    assert Renamed().takes_logits and not OwnFormula().takes_logits
+    with pytest.raises(NotImplementedError, match="MSE has no formula on logits"):
+        MSE.forward_logits([[1.0]], [1.0])
+
+
+def test_logits_errors_name_the_logits():
+    with pytest.raises(ValueError, match=r"logits must hold finite numbers"):
+        CE.forward_logits([[np.inf, 0.0]], [0])
+    with pytest.raises(ValueError, match=r"y_true must be one-hot with the shape of logits"):
+        CE.backward_logits([[0.5, 3.0]], [[1.0, 0.0, 0.0]])
+    with pytest.raises(ValueError, match=r"y_true must hold targets in \[0, 1\]"):
+        BCE.forward_logits([[5.0]], [2])
+    assert BCE.forward_logits([[-5.0], [7.5]], [0, 1]) > 0  # logits need not be in [0, 1]

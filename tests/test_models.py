@@ -1,5 +1,6 @@
 """Sequential and MLP: passes, fit, History, determinism, validation, divergence, torch."""
 
+import copy
 import os
 
 import numpy as np
@@ -314,6 +315,107 @@ def test_dense_sigmoid_bce_forward_and_backward_match_torch():
     np.testing.assert_allclose(layer.dW, W.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(layer.db, b.grad.numpy(), rtol=1e-10)
     np.testing.assert_allclose(dX, Xt.grad.numpy(), rtol=1e-10)
+
+
+def _scaled_net_and_torch_twin(torch, n_out, output):
+    """A 6-9-7-n_out ReLU network with its weights scaled by 5 (by 8 for one output, whose
+    logit is the only one), its float64 PyTorch twin
+    (which outputs logits), a batch, and labels it gets confidently wrong: the class of
+    the smallest logit (for one sigmoid output, the side of 0 its logit is not on)."""
+    model = dl.MLP([6, 9, 7, n_out], hidden="relu", output=output, seed=0)
+    twin = torch.nn.Sequential(
+        torch.nn.Linear(6, 9),
+        torch.nn.ReLU(),
+        torch.nn.Linear(9, 7),
+        torch.nn.ReLU(),
+        torch.nn.Linear(7, n_out),
+    ).double()
+    with torch.no_grad():
+        for layer, linear in zip(model.layers, twin[::2], strict=True):
+            layer.W *= 5.0 if n_out > 1 else 8.0
+            linear.weight.copy_(torch.from_numpy(layer.W.T))
+            linear.bias.copy_(torch.from_numpy(layer.b))
+    X = np.random.default_rng(0).normal(size=(16, 6))
+    model.forward(X)
+    Z = model[-1].Z
+    y = (Z[:, 0] < 0).astype(float) if n_out == 1 else Z.argmin(axis=1)
+    return model, twin, X, y
+
+
+def _torch_loss(torch, twin, X, y, one_hot=False):
+    logits = twin(torch.from_numpy(X))
+    if logits.shape[1] == 1:
+        return torch.nn.BCEWithLogitsLoss()(logits, torch.from_numpy(y[:, None]))
+    target = np.eye(logits.shape[1])[y] if one_hot else y
+    return torch.nn.CrossEntropyLoss()(logits, torch.from_numpy(target))
+
+
+def _assert_gradients_match(model, twin):
+    for i, linear in enumerate(twin[::2]):
+        layer = model[i]
+        for ours, theirs in ((layer.dW, linear.weight.grad.T), (layer.db, linear.bias.grad)):
+            np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("n_out", "output", "loss", "one_hot"),
+    [
+        (4, "softmax", "cross_entropy", False),
+        (4, "softmax", "cross_entropy", True),
+        (1, "sigmoid", "bce", False),
+    ],
+    ids=["softmax+cross_entropy, integer labels", "softmax+cross_entropy, one-hot", "sigmoid+bce"],
+)
+def test_backprop_and_evaluate_match_torch_from_the_logits_at_loss_100_and_more(
+    n_out, output, loss, one_hot
+):
+    torch = _torch()
+    model, twin, X, y = _scaled_net_and_torch_twin(torch, n_out, output)
+    targets = np.eye(n_out)[y] if one_hot else y
+    expected = _torch_loss(torch, twin, X, y, one_hot)
+    expected.backward()
+    assert expected.item() > 100
+    # on probabilities the clipping at 1e-12 caps each row's loss at 27.6
+    assert dl.losses.get(loss).forward(model.predict(X), targets) < 27.7
+    value = model.backprop(X, targets, loss=loss)
+    assert value == pytest.approx(expected.item(), rel=1e-12)
+    _assert_gradients_match(model, twin)
+    assert model.evaluate(X, targets, loss=loss)["loss"] == pytest.approx(value, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("n_out", "output", "loss"), [(4, "softmax", "cross_entropy"), (1, "sigmoid", "bce")]
+)
+def test_fit_takes_its_loss_and_gradients_from_the_logits_like_torch(n_out, output, loss):
+    torch = _torch()
+    model, twin, X, y = _scaled_net_and_torch_twin(torch, n_out, output)
+    expected = _torch_loss(torch, twin, X, y)
+    expected.backward()
+    torch.optim.SGD(twin.parameters(), lr=1e-3).step()
+    history = model.fit(X, y, loss=loss, optimizer=dl.SGD(lr=1e-3), epochs=1, batch_size=16)
+    assert expected.item() > 100
+    assert history.loss[0] == pytest.approx(expected.item(), rel=1e-12)  # one full batch
+    for layer, linear in zip(model.layers, twin[::2], strict=True):  # the same step taken
+        np.testing.assert_allclose(layer.W, linear.weight.detach().numpy().T, rtol=1e-12)
+        np.testing.assert_allclose(layer.b, linear.bias.detach().numpy(), rtol=1e-12)
+
+
+def test_backprop_on_any_other_model_is_backward_of_the_loss_on_its_outputs():
+    X, y = dl.datasets.make_xor(n_samples=20, seed=0)
+    for loss, model in (
+        ("mse", dl.MLP([2, 4, 1], output="identity", seed=0)),
+        ("bce", dl.Sequential([dl.Dense(2, 1, "sigmoid", seed=0), Stretch(0.9)])),
+        ("bce", dl.MLP([2, 4, 1], output="sigmoid", seed=0)),  # within the clipping: equal
+    ):
+        loss_fn = dl.losses.get(loss)
+        twin = copy.deepcopy(model)
+        out = twin.forward(X)
+        twin.backward(loss_fn.backward(out, y))
+        assert model.backprop(X, y, loss) == pytest.approx(loss_fn.forward(out, y), rel=1e-12)
+        for (name, _, ours), (_, _, theirs) in zip(
+            model.parameters(), twin.parameters(), strict=True
+        ):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-15, err_msg=name)
 
 
 # -- the output range a loss needs -------------------------------------------------------
