@@ -103,3 +103,33 @@ def test_rnn_errors():
         RNNCell(2, 0)
     with pytest.raises(ValueError, match="sequence must hold finite numbers"):
         cell.forward([[np.inf, 0.0]])
+
+
+def numerical_step_jacobian(cell, x_t, h, eps=1e-6):
+    """d step(x_t, h) / d h by central differences: rows are units of h_t, columns of h."""
+    columns = [
+        (cell.step(x_t, h + eps * e) - cell.step(x_t, h - eps * e)) / (2 * eps)
+        for e in np.eye(cell.n_hidden)
+    ]
+    return np.column_stack(columns)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rnn_gradient_through_time_is_bounded_by_the_largest_singular_value(seed):
+    # lesson 11: ||dh_T/dh_k|| <= sigma_max(W_h)^(T-k), since tanh' <= 1 in every factor
+    cell = RNNCell(2, 6, seed=seed)
+    cell.Wh *= 0.8 / np.linalg.norm(cell.Wh, 2)
+    seq = np.random.default_rng(seed).normal(scale=2.0, size=(25, 2))
+    states = cell.forward(seq)
+    product = np.eye(6)
+    for d, t in enumerate(range(24, 0, -1), start=1):
+        jacobian = numerical_step_jacobian(cell, seq[t], states[t - 1])
+        np.testing.assert_allclose(jacobian, (1 - states[t] ** 2)[:, None] * cell.Wh.T, atol=1e-8)
+        product = product @ jacobian
+        assert np.linalg.norm(product, 2) <= 0.8**d * (1 + 1e-6)
+    # the same bound makes the state forget its start: two runs move closer by 0.8 a step
+    other = cell.forward(seq, h0=np.full(6, 0.9))
+    gaps = np.linalg.norm(other - states, axis=1)
+    first = np.linalg.norm(other[0] - states[0])
+    assert first <= 0.8 * np.linalg.norm(np.full(6, 0.9)) + 1e-12
+    assert np.all(gaps[1:] <= 0.8 * gaps[:-1] + 1e-12) and gaps[-1] < 0.8**24 * 3
