@@ -3,6 +3,8 @@ and limits are the ones the lesson computes."""
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -68,6 +70,16 @@ def test_two_minima_the_start_and_step_decide_which_minimum():
     e.starts[0].value = -2.0
     e.lr.value = 0.5  # far beyond 2/c: the path leaves for infinity and is cut
     assert e.diverged and len(e.path) < 101 and np.all(np.isfinite(e.path))
+
+
+def test_one_stability_limit_per_minimum_set_by_its_steepest_curvature():
+    valley = learning_rate_explorer().readout.value
+    assert valley.count("η < ") == 1 and "c = 10: η < 0.2." in valley  # not 2, from c = 1
+    two = learning_rate_explorer(surface="two minima").readout.value
+    limits = [float(x) for x in re.findall(r"η < ([0-9.]+\d)", two)]
+    minima = [m[0] for m in lr_widget.SURFACES["two minima"].minima]
+    assert np.allclose(limits, [2 / (12 * m**2 - 6) for m in minima], rtol=1e-2)
+    assert limits[0] < 0.19 < limits[1]  # eta = 0.19 can settle only in the local minimum
 
 
 def test_switching_the_loss_resets_the_start():

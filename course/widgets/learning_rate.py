@@ -33,8 +33,9 @@ ESCAPE = 1e6
 @dataclass(frozen=True)
 class Surface:
     """A loss to descend: ``loss`` and ``grad`` of one weight (floats or arrays) or of two
-    (``loss(w1, w2)``, ``grad(w) -> array of 2``), its view, a default start, and the
-    curvatures (second derivatives) at its minima, which set the largest stable step."""
+    (``loss(w1, w2)``, ``grad(w) -> array of 2``), its view, a default start, its minima, and
+    at each minimum its curvatures (the second derivative, or the Hessian's eigenvalues with
+    two weights): the steepest of them sets the largest stable step there."""
 
     name: str
     formula: str
@@ -45,7 +46,7 @@ class Surface:
     ylim: tuple[float, float] | None
     start: tuple[float, ...]
     minima: tuple[tuple[float, ...], ...]
-    curvatures: tuple[float, ...]
+    curvatures: tuple[tuple[float, ...], ...]
 
     def value(self, w: np.ndarray) -> np.ndarray:
         """The loss at each point of a path (shape (n,) or (n, 2))."""
@@ -71,7 +72,7 @@ SURFACES: dict[str, Surface] = {
         (-2.5, 2.5),
         (-4.5, 2.0),
         ((0.0, 0.0),),
-        (1.0, 10.0),
+        ((1.0, 10.0),),
     ),
     "two minima": Surface(
         "two minima",
@@ -83,7 +84,7 @@ SURFACES: dict[str, Surface] = {
         None,
         (2.0,),
         _two_minima_minima(),
-        tuple(12 * m[0] ** 2 - 6 for m in _two_minima_minima()),
+        tuple((12 * m[0] ** 2 - 6,) for m in _two_minima_minima()),
     ),
 }
 
@@ -281,15 +282,26 @@ class LearningRateExplorer(W.VBox):
         return "at the global minimum" if k == best else "at the local minimum"
 
     def _readout_html(self) -> str:
-        """The stability limits of the loss's curvatures, for the current momentum."""
+        r"""One stability limit per minimum, :math:`\eta < 2(1 + \mu)/c`, with :math:`c` the
+        steepest curvature there, for the current momentum."""
         mu = self.momentum.value
-        limits = ", ".join(
-            f"c = {c:.3g}: η < {largest_stable_lr(c, mu):.3g}" for c in self.surface.curvatures
+        limits = "; ".join(
+            f"at {_point(m)}, c = {max(cs):.3g}: η < {largest_stable_lr(max(cs), mu):.3g}"
+            for m, cs in zip(self.surface.minima, self.surface.curvatures, strict=True)
         )
         return (
-            "<div style='font-size: 90%'>Largest stable learning rate near each minimum, "
-            f"η c < 2(1 + μ) with curvature c: {limits}. Now η = {self.lr.value:.3g}.</div>"
+            "<div style='font-size: 90%'>Largest stable learning rate at each minimum, "
+            f"η c < 2(1 + μ) with c its steepest curvature: {limits}. "
+            f"Now η = {self.lr.value:.3g}.</div>"
         )
+
+
+def _point(w: Sequence[float]) -> str:
+    """A minimum in words: ``w = -1.3`` or ``(w1, w2) = (0, 0)``."""
+    if len(w) == 1:
+        return f"w = {w[0]:.3g}"
+    names = ", ".join(f"w{i + 1}" for i in range(len(w)))
+    return f"({names}) = ({', '.join(f'{v:.3g}' for v in w)})"
 
 
 def learning_rate_explorer(
