@@ -74,3 +74,5 @@ def test_with_torch_no_cell_is_skipped(torch, python3_kernel, tmp_path):
     assert not any(SKIPPED in _stdout(cell) for cell in code)
     printed = "".join(_stdout(cell) for cell in code)
     assert "PyTorch: test accuracy" in printed and "torch.cuda.is_available():" in printed
+    # the confidently wrong batch: dlcore's loss from the logits is PyTorch's, over 100
+    assert "PyTorch's CrossEntropyLoss:" in printed
