@@ -62,6 +62,17 @@ def test_moving_a_slider_changes_the_network_and_every_value_downstream():
     assert shown_texts(e, "x:")["x:1"] == "-1.00"
 
 
+def test_lesson_05s_saved_move_switches_h2_on_where_x2_alone_cannot():
+    e = widgets_forward.forward_explorer()
+    e.weight_sliders[(0, 0, 1)].value = 1.0  # the state lesson 05 saves
+    (z1, a1), (_, out) = e.values
+    assert np.isclose(z1[1], 1.0) and np.isclose(a1[1], 1.0) and np.isclose(a1[0], 1.0)
+    assert np.isclose(out[0], 1 / (1 + np.exp(1.0)))  # sigmoid(-1.0) = 0.269, down from 0.731
+    e = widgets_forward.forward_explorer()
+    e.input_sliders[1].value = e.input_sliders[1].max  # x2 at the slider's end, 3
+    assert e.input_sliders[1].max == 3.0 and abs(e.values[0][1][1]) < 1e-12  # h2 still at 0
+
+
 def test_explorer_works_on_a_given_network_with_chosen_weight_sliders():
     net = dl.MLP([3, 4, 2], hidden="sigmoid", output="softmax", seed=1)
     e = widgets_forward.forward_explorer(net, x=[0.1, 0.2, 0.3], weights=[(1, 3, 0)])
