@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course.checks.lesson09 import _CURVATURES
+from course.checks.lesson09 import CURVATURES
 from course.grading.exercises import Exercise, close, predicted
 
 
@@ -16,7 +16,7 @@ EXERCISES = [
     Exercise(
         "l09-largest-stable-lr-test",
         ("largest_stable_lr",),
-        tuple((c,) for c in (*_CURVATURES, 0.1, 3.0, 7, 100.0)),
+        tuple((c,) for c in (*CURVATURES, 0.1, 3.0, 7, 100.0)),
         close(_largest_stable_lr, atol=0.0, rtol=1e-9, fit="squeeze"),
     ),
 ]
