@@ -11,7 +11,13 @@ import pytest  # noqa: E402
 
 import dlcore as dl  # noqa: E402
 from course.widgets import VanishingDashboard, vanishing_dashboard  # noqa: E402
-from course.widgets.vanishing import deep_network, dense_layers, gradient_norms  # noqa: E402
+from course.widgets.vanishing import (  # noqa: E402
+    dead_units,
+    deep_network,
+    dense_layers,
+    effective_directions,
+    gradient_norms,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -46,6 +52,45 @@ def test_gradient_norms_are_the_norms_of_dlcores_backward_pass(digits):
     assert np.allclose(norms, [np.linalg.norm(layer.dW) for layer in twin.layers])
     first = dl.numerical_gradient(lambda _: ce.forward(twin.forward(X), y), twin.layers[0].W)
     assert np.isclose(norms[0], np.linalg.norm(first), rtol=1e-5)
+
+
+def test_gradient_norms_take_the_loss_from_the_logits():
+    """A confidently wrong network: the gradient is (p - y)/n at the logits, unclipped."""
+    net = deep_network(3, "relu", "he", seed=0)
+    X = np.ones((4, 64))
+    for layer in dense_layers(net):
+        layer.W *= 30  # logits in the thousands: softmax rounds the true class to 0
+    y = np.argmin(net.forward(X), axis=1)  # the least likely class is the right one
+    norms = gradient_norms(net, X, y)
+    last = dense_layers(net)[-1]
+    p = dl.activations.softmax(last.Z)
+    expected = last.X.T @ ((p - np.eye(10)[y]) / len(y))
+    assert np.allclose(last.dW, expected) and np.isclose(norms[-1], np.linalg.norm(expected))
+
+
+def test_dead_units_are_the_units_off_for_every_row():
+    net = deep_network(4, "relu", "he", seed=1)
+    dense_layers(net)[1].b[[0, 5]] = -1e6  # two units of layer 2 can never switch on
+    dense_layers(net)[1].b[7] = 1e6  # and one is always on
+    X = np.random.default_rng(0).random((50, 64))
+    masks = dead_units(net, X)
+    assert [m.shape for m in masks] == [(32,), (32,), (32,)]
+    assert masks[1][[0, 5]].all() and not masks[1][7]
+    z = dense_layers(net)[1].Z
+    assert np.array_equal(masks[1], np.all(z <= 0, axis=0))
+
+
+def test_effective_directions_counts_the_directions_of_the_spread():
+    rng = np.random.default_rng(2)
+    t = rng.normal(size=(200, 1))
+    on_a_line = np.hstack([t, 2 * t, -t]) + 5.0  # shifted: only the centred spread counts
+    assert np.isclose(effective_directions(on_a_line), 1.0)
+    square = np.array([[1.0, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0]])  # equal along 2 axes
+    assert np.isclose(effective_directions(square), 2.0)
+    assert 2.5 < effective_directions(rng.normal(size=(5000, 3))) <= 3.0
+    assert effective_directions(np.ones((4, 3))) == 0.0
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        effective_directions(np.ones((1, 3)))
 
 
 def test_sigmoid_gradients_vanish_and_batchnorm_restores_them(digits):

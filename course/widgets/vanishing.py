@@ -8,8 +8,9 @@ short training run, and the training loss per epoch. Drawn like ``course.widgets
 off-screen figures shown as PNG bytes in an ``ipywidgets.Image``, with a caption in words.
 
 The functions that build, probe and train the network (:func:`deep_network`,
-:func:`dense_layers`, :func:`gradient_norms`, :func:`train_recording`) are the ones lesson
-10 uses for its figures.
+:func:`dense_layers`, :func:`gradient_norms`, :func:`train_recording`) and measure what
+flows forward (:func:`dead_units`, :func:`effective_directions`) are the ones lesson 10
+uses for its figures.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ __all__ = [
     "ACTIVATIONS",
     "INITS",
     "VanishingDashboard",
+    "dead_units",
     "deep_network",
     "dense_layers",
+    "effective_directions",
     "gradient_norms",
     "train_recording",
     "vanishing_dashboard",
@@ -95,11 +98,32 @@ def dense_layers(model: Any) -> list[dl.Dense]:
 
 
 def gradient_norms(model: dl.Sequential, X: Any, y: Any) -> np.ndarray:
-    """One forward and backward pass on ``(X, y)`` (cross-entropy); returns
+    """One forward and backward pass on ``(X, y)`` (cross-entropy, from the logits); returns
     :math:`\\lVert \\partial L/\\partial W^{[l]} \\rVert_F` for every Dense layer, first to last."""
-    out = model.forward(X)
-    model.backward(_LOSS.backward(out, y))
+    model.backprop(X, y, loss=_LOSS)
     return np.array([np.linalg.norm(layer.dW) for layer in dense_layers(model)])
+
+
+def dead_units(model: dl.Sequential, X: Any) -> list[np.ndarray]:
+    """For every hidden Dense layer, first to last, a boolean mask of its units whose sum
+    :math:`z` is :math:`\\le 0` for every row of ``X`` (evaluation mode): ReLU units that
+    are off for all of ``X`` and pass back no gradient from it."""
+    model.forward(np.asarray(X, dtype=float), training=False)
+    return [np.all(layer.Z <= 0, axis=0) for layer in dense_layers(model)[:-1]]
+
+
+def effective_directions(A: Any) -> float:
+    """How many directions the rows of ``A`` (one per example) spread over:
+    :math:`(\\sum_i \\lambda_i)^2 / \\sum_i \\lambda_i^2`, with :math:`\\lambda_i` the variances
+    of the centred rows along their principal directions (the squared singular values of
+    :math:`A - \\bar A`). It is :math:`k` when the spread is equal along :math:`k` directions
+    and 1 when the rows lie on one line. Rows that are all equal have no direction: 0."""
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] < 2:
+        raise ValueError(f"A must have one row per example, at least 2 rows; got shape {A.shape}")
+    lam = np.linalg.svd(A - A.mean(axis=0), compute_uv=False) ** 2
+    total = lam.sum()
+    return float(total**2 / (lam**2).sum()) if total > 0 else 0.0
 
 
 def train_recording(
