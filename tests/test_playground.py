@@ -222,3 +222,45 @@ def test_the_same_seed_gives_the_same_run():
     a, b = playground(**FAST, seed=3), playground(**FAST, seed=3)
     assert a.loss == b.loss and a.test_accuracy == b.test_accuracy
     assert playground(**FAST, seed=4).loss != a.loss
+
+
+def scattered(pg: Playground) -> dict[str, list[list[float]]]:
+    """The points drawn on the picture's data panel, by legend label."""
+    return {c.get_label(): c.get_offsets().tolist() for c in pg.figure.axes[0].collections}
+
+
+def test_the_own_data_set_draws_the_learners_points():
+    own = [(0.0, 0.0, 0), (1.0, 1.0, 0), (0.0, 1.0, 1), (1.0, 0.0, 1)]
+    pg = playground(dataset="own", points=own, train=False)
+    drawn = scattered(pg)
+    assert drawn["your points, class 0"] == [[0.0, 0.0], [1.0, 1.0]]
+    assert drawn["your points, class 1"] == [[0.0, 1.0], [1.0, 0.0]]
+    assert not any(label.startswith(("train", "test")) for label in drawn)
+
+
+def test_own_points_on_a_generated_data_set_are_drawn_beside_its_points():
+    pg = playground(points=[(1.2, 1.2, 1)], train=False)
+    drawn = scattered(pg)
+    assert drawn["your points, class 1"] == [[1.2, 1.2]]
+    assert len(drawn["train, class 0"]) + len(drawn["train, class 1"]) == 100
+    assert len(drawn["test, class 0"]) + len(drawn["test, class 1"]) == 100
+
+
+#: JupyterLab's widget CSS: the label of a widget is 80 px wide unless its style sets
+#: ``description_width`` (``"initial"``: as wide as its text), 4 px margins, 13 px font
+LABEL_PX, MARGIN_PX, EM_PX, CHAR_PX = 80, 4, 13, 8
+
+
+def value_room_px(widget: W.Widget) -> float:
+    """The width left for a form box's value once its label and margins are drawn."""
+    width = widget.layout.width
+    assert width.endswith("em"), f"expected a width in em, got {width!r}"
+    label = LABEL_PX if not widget.style.description_width else CHAR_PX * len(widget.description)
+    return float(width[:-2]) * EM_PX - label - 2 * MARGIN_PX
+
+
+def test_the_point_form_leaves_room_to_show_x1_x2_and_the_class():
+    pg = playground(train=False)
+    for box in (pg._x1, pg._x2, pg._label):  # room for "-1.25", or for "1" and the arrow
+        assert value_room_px(box) >= 45, f"{box.description}: {value_room_px(box):.0f} px"
+    assert pg._label.value == 1 and pg._label.options == (0, 1)

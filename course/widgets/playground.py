@@ -58,6 +58,8 @@ CONTROLS: dict[str, Any] = {
 N_SAMPLES = 200
 #: at most this many hidden layers, and units per layer
 MAX_LAYERS, MAX_UNITS = 6, 32
+#: the width of each box of the own-point form (x1, x2, class), label included
+FORM_WIDTH = "9em"
 
 
 def parse_hidden(value: Any) -> tuple[int, ...]:
@@ -244,10 +246,20 @@ class Playground(W.VBox):
                 continuous_update=False,
             ),
         }
-        self._x1 = W.FloatText(value=0.0, description="x1", layout=W.Layout(width="9em"))
-        self._x2 = W.FloatText(value=0.0, description="x2", layout=W.Layout(width="9em"))
+        # the labels as wide as their text: JupyterLab's default label width (80 px) would
+        # leave the boxes of a narrow widget too little room to show their value
+        self._x1 = W.FloatText(
+            value=0.0, description="x1", style=style, layout=W.Layout(width=FORM_WIDTH)
+        )
+        self._x2 = W.FloatText(
+            value=0.0, description="x2", style=style, layout=W.Layout(width=FORM_WIDTH)
+        )
         self._label = W.Dropdown(
-            options=[0, 1], value=1, description="class", layout=W.Layout(width="9em")
+            options=[0, 1],
+            value=1,
+            description="class",
+            style=style,
+            layout=W.Layout(width=FORM_WIDTH),
         )
         self.add_button = W.Button(description="Add point", tooltip="add (x1, x2) to the data")
         self.clear_button = W.Button(description="Clear points", tooltip="remove your points")
@@ -434,26 +446,26 @@ class Playground(W.VBox):
         n_own = len(self.points)
         for label in (0, 1):
             style = dict(c=CLASS_COLORS[label], marker=CLASS_MARKERS[label])
-            train = y[: len(y) - n_own] == label
-            if not train.any():  # "own": no generated points to draw
-                continue
-            left.scatter(
-                *X[: len(y) - n_own][train].T,
-                s=18,
-                edgecolors="white",
-                lw=0.5,
-                label=f"train, class {label}",
-                **style,
-            )
-            left.scatter(
-                *X_test[y_test == label].T,
-                s=18,
-                facecolors="none",
-                edgecolors=CLASS_COLORS[label],
-                marker=CLASS_MARKERS[label],
-                lw=1,
-                label=f"test, class {label}",
-            )
+            train, test = y[: len(y) - n_own] == label, y_test == label
+            if train.any():  # "own" has no generated points, only the learner's
+                left.scatter(
+                    *X[: len(y) - n_own][train].T,
+                    s=18,
+                    edgecolors="white",
+                    lw=0.5,
+                    label=f"train, class {label}",
+                    **style,
+                )
+            if test.any():
+                left.scatter(
+                    *X_test[test].T,
+                    s=18,
+                    facecolors="none",
+                    edgecolors=CLASS_COLORS[label],
+                    marker=CLASS_MARKERS[label],
+                    lw=1,
+                    label=f"test, class {label}",
+                )
             mine = y[len(y) - n_own :] == label
             if mine.any():
                 left.scatter(
