@@ -4,9 +4,9 @@ Pick a data set (or add your own points), the noise, the hidden layers and their
 activation, the learning rate and the number of epochs; **Train** fits a ``dlcore.MLP``
 (sigmoid output, binary cross-entropy, Adam on the whole training half at once) and the
 picture shows the decision regions, the loss curves and the test accuracy against the
-majority-class baseline. **Reset** draws new initial weights. A teacher fixes any control
-with ``lock``: a locked control is hidden and keeps its value, as Playground's hidden
-parameters do.
+majority-class baseline. **Reset** goes back to the untrained network (the same initial
+weights, drawn from the seed). A teacher fixes any control with ``lock``: a locked control
+is hidden and keeps its value, as Playground's hidden parameters do.
 
 Clicks on an ``ipywidgets.Image`` do not reach Python (and ipympl, which would allow them,
 is not a course dependency), so the learner's own points come from a small form: x1, x2,
@@ -268,7 +268,7 @@ class Playground(W.VBox):
             button_style="primary",
             tooltip="train for the chosen number of epochs",
         )
-        self.reset_button = W.Button(description="Reset", tooltip="new initial weights")
+        self.reset_button = W.Button(description="Reset", tooltip="back to the untrained network")
         for name in ("dataset", "noise", "hidden", "activation"):
             self.controls[name].observe(lambda change, n=name: self._changed(n, change), "value")
         for name in ("learning_rate", "epochs"):
