@@ -4,7 +4,9 @@ Both hold text the students control (names, error messages, outputs). A CSV cell
 spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return) is prefixed with ``'``. The feedback page shows the student's outputs as
 text: HTML, JavaScript, SVG, widgets and markdown's raw HTML never reach it as markup, a
-PNG is kept only when it is plain base64, and every name is escaped.
+PNG is kept only when it is plain base64, and every name is escaped. In both, the student's
+name and the reasons show control, bidirectional and zero-width characters as visible
+escapes (:func:`visible`), so no student text can look like another row or another name.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import csv
 import html
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import nbformat
@@ -34,6 +37,32 @@ HIGHLIGHT_CHARS = 50_000
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 
 
+#: the Unicode categories :func:`visible` escapes: control (``\n``, ``\r``, ``\t``, U+0085
+#: ...), format (bidirectional overrides, embeddings and isolates, zero-width characters,
+#: the BOM, the soft hyphen ...), line and paragraph separators, and lone surrogates (a
+#: file name that is not UTF-8)
+INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """``text`` with every invisible or layout-changing character shown as an escape.
+
+    A character of a category in :data:`INVISIBLE` becomes ``\\n``, ``\\r``, ``\\t`` or
+    ``\\uXXXX`` (``\\UXXXXXXXX`` above U+FFFF), e.g. U+202E becomes ``\\u202e``; anything
+    else (accents, CJK, emoji, spaces) is kept. Student text (a submission's name, a value
+    quoted in a reason) goes through it before the grade sheet or a feedback page shows it,
+    so a newline cannot start what looks like another row in a text view of the CSV, and a
+    direction override or a zero-width character cannot make two names read alike.
+    """
+    return "".join(
+        _NAMED.get(c) or (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        if unicodedata.category(c) in INVISIBLE
+        else c
+        for c in text
+    )
+
+
 def csv_cell(text: str) -> str:
     """``text`` made inert for a spreadsheet: a leading formula character gets a ``'``."""
     return "'" + text if text.startswith(FORMULA_START) else text
@@ -51,12 +80,12 @@ def write_csv(results: list[Result], lesson: Lesson, out: str | Path) -> None:
         row = [f"{r.scores[gid]:g}" for gid in lesson.points]
         writer.writerow(
             [
-                csv_cell(r.student),
+                csv_cell(visible(r.student)),
                 *row,
                 f"{r.total:g}",
                 f"{lesson.max_total:g}",
                 r.status,
-                csv_cell("; ".join(r.reasons)),
+                csv_cell(visible("; ".join(r.reasons))),
             ]
         )
     write_new(out, handle.getvalue().encode("utf-8"))
@@ -119,7 +148,9 @@ def feedback_notebook(
         f"| {gid} | {result.scores[gid]:g} | {pts:g} |" for gid, pts in lesson.points.items()
     )
     # an HTML list: markdown would turn a URL in a reason into a link
-    notes = "".join(f"<li>{html.escape(note, quote=False)}</li>" for note in result.reasons)
+    notes = "".join(
+        f"<li>{html.escape(visible(note), quote=False)}</li>" for note in result.reasons
+    )
     summary = (
         f"# Feedback: {lesson.source.stem}\n\nStudent: **{_escape(result.student)}**, "
         f"status: **{result.status}**\n\n| exercise | points | out of |\n|---|---|---|\n{rows}\n\n"
@@ -132,9 +163,9 @@ def feedback_notebook(
 
 
 def _escape(text: str) -> str:
-    """Student text for markdown: HTML escaped (not quotes: it is never in an attribute),
-    markdown's own markup characters too."""
-    return re.sub(r"([\\`*_{}\[\]()#+!|~>-])", r"\\\1", html.escape(text, quote=False))
+    """Student text for markdown: invisible characters shown (:func:`visible`), HTML
+    escaped (not quotes: it is never in an attribute), markdown's own markup characters too."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|~>-])", r"\\\1", html.escape(visible(text), quote=False))
 
 
 def write_feedback(
