@@ -1,6 +1,5 @@
 """dlcore.losses: values, gradients, finiteness at 0 and 1, label checks and get()."""
 
-import os
 import warnings
 
 import numpy as np
@@ -183,16 +182,6 @@ def test_n_correct_thresholds_bce_and_takes_the_argmax_for_cross_entropy():
 # -- from the logits, against PyTorch, and the clipping of the losses on probabilities ---
 
 
-def _torch():
-    try:
-        import torch
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("torch is required under CI=true (pip install torch)")
-        pytest.skip("torch is not installed: the comparison with PyTorch needs it")
-    return torch
-
-
 def _confidently_wrong_logits(k, seed=0):
     """Logits of 8 rows of width ``k`` and labels that each row gets wrong by 150 or more:
     the class of the smallest logit, 150 below the largest (for k = 1, a logit of size 150
@@ -208,8 +197,7 @@ def _confidently_wrong_logits(k, seed=0):
 
 
 @pytest.mark.parametrize("one_hot", [False, True], ids=["integer labels", "one-hot"])
-def test_cross_entropy_from_logits_matches_torch_at_loss_100_and_more(one_hot):
-    torch = _torch()
+def test_cross_entropy_from_logits_matches_torch_at_loss_100_and_more(one_hot, torch):
     z, labels = _confidently_wrong_logits(5)
     y = np.eye(5)[labels] if one_hot else labels
     zt = torch.tensor(z, requires_grad=True)
@@ -223,8 +211,7 @@ def test_cross_entropy_from_logits_matches_torch_at_loss_100_and_more(one_hot):
     np.testing.assert_allclose(CE.backward_logits(z, y), zt.grad.numpy(), rtol=1e-12, atol=0)
 
 
-def test_bce_from_logits_matches_torch_at_loss_100_and_more():
-    torch = _torch()
+def test_bce_from_logits_matches_torch_at_loss_100_and_more(torch):
     z, y = _confidently_wrong_logits(1)
     zt = torch.tensor(z, requires_grad=True)
     expected = torch.nn.BCEWithLogitsLoss()(zt, torch.tensor(y[:, None]))

@@ -1,7 +1,6 @@
 """Sequential and MLP: passes, fit, History, determinism, validation, divergence, torch."""
 
 import copy
-import os
 
 import numpy as np
 import pytest
@@ -282,18 +281,7 @@ def test_a_diverging_fit_stops_with_the_epoch_and_a_smaller_learning_rate_hint()
 # -- against PyTorch ---------------------------------------------------------------------
 
 
-def _torch():
-    try:
-        import torch
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("torch is required under CI=true (pip install torch)")
-        pytest.skip("torch is not installed")
-    return torch
-
-
-def test_dense_sigmoid_bce_forward_and_backward_match_torch():
-    torch = _torch()
+def test_dense_sigmoid_bce_forward_and_backward_match_torch(torch):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(6, 4))
     y = rng.integers(0, 2, size=(6, 1)).astype(float)
@@ -367,9 +355,8 @@ def _assert_gradients_match(model, twin):
     ids=["softmax+cross_entropy, integer labels", "softmax+cross_entropy, one-hot", "sigmoid+bce"],
 )
 def test_backprop_and_evaluate_match_torch_from_the_logits_at_loss_100_and_more(
-    n_out, output, loss, one_hot
+    n_out, output, loss, one_hot, torch
 ):
-    torch = _torch()
     model, twin, X, y = _scaled_net_and_torch_twin(torch, n_out, output)
     targets = np.eye(n_out)[y] if one_hot else y
     expected = _torch_loss(torch, twin, X, y, one_hot)
@@ -386,8 +373,7 @@ def test_backprop_and_evaluate_match_torch_from_the_logits_at_loss_100_and_more(
 @pytest.mark.parametrize(
     ("n_out", "output", "loss"), [(4, "softmax", "cross_entropy"), (1, "sigmoid", "bce")]
 )
-def test_fit_takes_its_loss_and_gradients_from_the_logits_like_torch(n_out, output, loss):
-    torch = _torch()
+def test_fit_takes_its_loss_and_gradients_from_the_logits_like_torch(n_out, output, loss, torch):
     model, twin, X, y = _scaled_net_and_torch_twin(torch, n_out, output)
     expected = _torch_loss(torch, twin, X, y)
     expected.backward()
