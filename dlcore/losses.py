@@ -121,8 +121,9 @@ class Loss:
         return p, y
 
     def _check_logits(self, logits: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
-        """The logits (any real numbers) and the targets, checked."""
-        return self._check(logits, y_true)
+        """The logits (any real numbers: ``_check`` tests the range of ``y_pred`` only) and
+        the targets, checked."""
+        return self._check(logits, y_true, "logits")
 
     def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
         raise NotImplementedError
@@ -190,9 +191,6 @@ class BinaryCrossEntropy(Loss):
             _check_range(p, "y_pred", "probabilities in [0, 1] (e.g. a sigmoid's output)")
         _check_range(y, "y_true", "targets in [0, 1] (class labels 0 and 1)")
         return p, y
-
-    def _check_logits(self, logits: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
-        return self._check(logits, y_true, "logits")
 
     def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
         log_p = np.log(np.maximum(p, EPS))
@@ -263,9 +261,6 @@ class CrossEntropy(Loss):
             )
         _check_range(y, "y_true", "one-hot targets in [0, 1]")
         return p, y
-
-    def _check_logits(self, logits: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
-        return self._check(logits, y_true, "logits")
 
     def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
         return -(y * np.log(np.maximum(p, EPS))).sum() / p.shape[0]
