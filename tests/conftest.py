@@ -115,3 +115,11 @@ def torch():
             pytest.fail(f"required under CI=true: {reason}")
         pytest.skip(reason)
     return torch
+
+
+@pytest.fixture(autouse=True)
+def _fresh_hints() -> None:
+    """Each test meets every exercise's hints from step 1, whatever ran before it."""
+    from course.checks import reset_hints
+
+    reset_hints()

@@ -462,22 +462,23 @@ def test_each_ready_lesson_is_judged_by_the_grader(tmp_path, notebook, python3_k
     assert any(is_solution_cell(c) and unmarked(c.source) for c in instructor.cells)
 
 
-def test_an_answer_that_calls_the_checks_reference_scores_zero(tmp_path, python3_kernel_module):
-    """The reference inside ``course.checks`` is the answer; the sandbox does not have it.
-
-    Outside grading the same answer is right, so the 0 comes from the sandbox alone."""
+def test_an_answer_that_calls_the_exercises_reference_scores_zero(tmp_path, python3_kernel_module):
+    """The reference inside ``course.exercises`` is the answer; the sandbox does not have it,
+    and outside grading the check refuses it too: it calls dlcore's ``Perceptron.update``,
+    the function the exercise asks the learner to write."""
     source = Path(__file__).resolve().parents[1] / "notebooks" / "03_perceptron.ipynb"
     instructor = nbformat.read(source, as_version=4)
     copied = (
-        "from course.checks.lesson03 import _reference_update\n"
+        "from course.exercises.lesson03 import perceptron_update as reference\n"
         "def perceptron_update(w, b, x, y, lr):\n"
-        "    return _reference_update(w, b, x, y, lr)"
+        "    return reference(w, b, x, y, lr)"
     )
     from course.checks.lesson03 import check_perceptron_update
 
     namespace: dict = {}
     exec(copied, namespace)
-    check_perceptron_update(namespace["perceptron_update"])  # right outside the sandbox
+    with pytest.raises(AssertionError, match="dlcore.Perceptron.update is not available"):
+        check_perceptron_update(namespace["perceptron_update"])
     (tmp_path / "subs").mkdir()
     nbformat.write(
         answered(instructor, l03_perceptron_update=copied), tmp_path / "subs" / "copier.ipynb"
@@ -485,7 +486,4 @@ def test_an_answer_that_calls_the_checks_reference_scores_zero(tmp_path, python3
     (result,) = grade(tmp_path / "subs", source, tmp_path / "g.csv", progress=False)
     assert result.scores["l03-perceptron-update-test"] == 0.0
     assert result.scores["l03-weighted-sum-test"] > 0
-    assert (
-        "l03-perceptron-update-test failed the grader's check (case 1: raised RuntimeError: "
-        "course.checks.lesson03._reference_update is not available while grading"
-    ) in "; ".join(result.reasons)
+    assert "l03-perceptron-update-test failed" in "; ".join(result.reasons)

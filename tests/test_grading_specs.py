@@ -73,7 +73,7 @@ def _harvested(exercise: Exercise, answer: str) -> list[dict] | str:
 
 def _verdict(exercise: Exercise, answer: str, tmp_path: Path) -> str | None:
     """The grader's verdict on ``answer``: its harvest cell run here, its results judged."""
-    return judge(exercise, _harvested(exercise, answer))
+    return judge(exercise, _harvested(exercise, answer))[1]
 
 
 def _check_passes(lesson: str, test_id: str, answer: str, name: str) -> bool:
@@ -343,7 +343,8 @@ def test_a_driver_runs_in_a_fresh_namespace_and_its_errors_are_the_learners(tmp_
     tampered = SGD + "\nnp = None\nfloat = str\nnumpy = None\ndlcore = None"
     assert _verdict(exercise, tampered, tmp_path) is None
     crashing = "def sgd_epoch(*args):\n    raise ValueError('no')"
-    assert _verdict(exercise, crashing, tmp_path) == "case 1: raised ValueError: no"
+    verdict = _verdict(exercise, crashing, tmp_path)
+    assert verdict == "case 1: raised ValueError: no"
 
 
 def test_the_depth_judge_also_catches_a_ceiling_at_an_exact_power(tmp_path):
@@ -373,6 +374,6 @@ def test_a_private_case_is_judged_but_never_shown(tmp_path):
     spec = replace(public, cases=(*public.cases, (123.5,)), public=len(public.cases))
     leaky = "def largest_stable_lr(c):\n    if c == 123.5:\n        raise ValueError(f'got {c}')\n"
     leaky += "    return 2 / c"
-    reason = judge_results(spec, _harvested(spec, leaky))
+    _, reason = judge_results(spec, _harvested(spec, leaky))
     assert reason is not None and "private case" in reason
     assert "123.5" not in reason and "ValueError" not in reason

@@ -8,12 +8,17 @@ code are shown under the message.
 
 from __future__ import annotations
 
+import inspect
 import traceback
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from course.exercises import Exercise, choice_letter
+from course.exercises.calls import WITHHELD, called, plain, withheld
 
 #: ANSI red and reset, which JupyterLab and nbconvert render in an error's lines
 _RED, _RESET = "\x1b[31m", "\x1b[0m"
@@ -82,16 +87,6 @@ def as_float(value: object, case: str) -> float:
         raise CheckFailed(f"{case}: expected a number, got {value!r}") from exc
 
 
-def choice_letter(answer: object, letters: Collection[str]) -> str | None:
-    """The letter a multiple-choice answer names ("B", "b", " (b) ", "B) because ..."), or None."""
-    if not isinstance(answer, str):
-        return None
-    text = answer.strip().lstrip("(").strip().upper()
-    if text[:1] in letters and (len(text) == 1 or not text[1].isalpha()):
-        return text[0]
-    return None
-
-
 def check_choice(
     prediction: object,
     *,
@@ -122,3 +117,96 @@ def check_choice(
             f"{case}: expected a different choice, got {letter}: {reasons[letter]}\nHint: {why}"
         )
     passed(success or f"{answer}: {reasons[answer]}")
+
+
+#: how many wrong answers each exercise has had in this kernel: one more step of its hints
+#: is shown after each
+_attempts: dict[str, int] = {}
+
+
+def reset_hints() -> None:
+    """Forget the wrong answers counted so far: each exercise's hints start again at step 1."""
+    _attempts.clear()
+
+
+def _steps(exercise: Exercise) -> list[str]:
+    """The hints in steps earned so far: one more after each wrong answer."""
+    _attempts[exercise.test_id] = _attempts.get(exercise.test_id, 0) + 1
+    shown = exercise.hints[: _attempts[exercise.test_id]]
+    lines = [f"Hint {n} of {len(exercise.hints)}: {hint}" for n, hint in enumerate(shown, 1)]
+    if len(shown) < len(exercise.hints):
+        lines.append("(another wrong answer shows the next hint)")
+    return lines
+
+
+def _failed(exercise: Exercise, first: str, diagnosis: str) -> CheckFailed:
+    lines = [first, *([f"Hint: {diagnosis}"] if diagnosis else []), *_steps(exercise)]
+    return CheckFailed("\n".join(lines))
+
+
+def _label(exercise: Exercise, number: int) -> str:
+    case = exercise.shown[number]
+    if case.label:
+        return case.label
+    if exercise.driver is not None:
+        return f"{exercise.names[0]}, case {number + 1}"
+    try:
+        names = list(inspect.signature(exercise.reference).parameters)
+    except (TypeError, ValueError):
+        names = []
+    shown = [f"{n}={a!r}" if n else repr(a) for n, a in zip_longest(names, case.args, fillvalue="")]
+    return f"{exercise.names[0]}({', '.join(shown[: len(case.args)])})"
+
+
+def _answer_on(exercise: Exercise, fn: Callable[..., Any], args: tuple, case: str) -> Any:
+    """The learner's plain result on one case, with the exercise's library withheld."""
+    restore = withheld(exercise.library)
+    try:
+        return plain(called(fn, args, exercise.arrays, exercise.driver))
+    except NotImplementedError as exc:
+        raise CheckFailed(f"{case}: the function is still a stub; write its body") from exc
+    except RuntimeError as exc:
+        if WITHHELD not in str(exc):
+            raise CheckFailed(f"{case}: the function raised RuntimeError: {exc}") from exc
+        raise CheckFailed(
+            f"{case}: {exc}\nThe library function computes the very thing this exercise "
+            "asks for, so it is switched off while your answer is checked (and graded)."
+        ) from None
+    except TypeError as exc:
+        if "cannot send" in str(exc) or "too large" in str(exc) or "too deeply" in str(exc):
+            raise CheckFailed(f"{case}: expected numbers, a string or lists, but {exc}") from None
+        raise CheckFailed(f"{case}: the function raised TypeError: {exc}") from exc
+    except Exception as exc:
+        raise CheckFailed(f"{case}: the function raised {type(exc).__name__}: {exc}") from exc
+    finally:
+        restore()
+
+
+def check(exercise: Exercise, answer: Any) -> None:
+    """Judge ``answer`` on ``exercise``'s public cases as the grader will; the first wrong
+    case raises CheckFailed with its diagnosis and the hints earned so far."""
+    if exercise.prediction:
+        case = f"{exercise.names[0]}()"
+        value = call(answer, case=case) if callable(answer) else answer
+        letter = exercise.letter(value)
+        if letter is None:
+            options = ", ".join(f"'{key}'" for key in exercise.reasons)
+            raise CheckFailed(
+                f"{case}: expected one of the letters {options}, got {value!r}\n"
+                'Hint: answer with the letter of your choice, as a string, for example "A"'
+            )
+        if letter != exercise.answer:
+            first = f"{case}: expected a different choice, got {letter}: {exercise.reasons[letter]}"
+            raise _failed(exercise, first, exercise.diagnosis((), value))
+        _attempts.pop(exercise.test_id, None)
+        passed(exercise.success or f"{letter}: {exercise.reasons[letter]}")
+        return
+    for number, case in enumerate(exercise.shown):
+        label = _label(exercise, number)
+        value = _answer_on(exercise, answer, case.args, label)
+        wrong = exercise.verdict(case.args, value)
+        if wrong is not None:
+            diagnosis = exercise.diagnosis(case.args, value) or case.hint
+            raise _failed(exercise, f"{label}: {wrong}", diagnosis)
+    _attempts.pop(exercise.test_id, None)
+    passed(exercise.success or f"{exercise.names[0]} is right on all {len(exercise.shown)} cases")

@@ -22,6 +22,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from course.exercises import Case
+from course.exercises.calls import called, plain, withheld
 from course.grading.execute import RESULTS_MIME
 from course.grading.exercises import PRIVATE_WRONG, Exercise, Outcome
 
@@ -30,60 +32,52 @@ RESULT_BYTES = 2 * 2**20
 
 _CELL = """\
 def _course_harvest(spec):
-    import builtins, json, numpy
-    from builtins import (Exception, TypeError, bool, callable, enumerate, exec, float,
-                          globals, int, isinstance, list, str, tuple, type)
+    import builtins, json
+    from builtins import Exception, callable, exec, globals, str, type
     from IPython.display import publish_display_data
     spec = json.loads(spec)
+    tools = {"__builtins__": builtins}
+    exec(spec["tools"], tools)
     drive = None
     if spec["driver"]:
         namespace = {"__builtins__": builtins}
         exec(spec["driver"], namespace)
         drive = namespace[spec["driver_name"]]
-    def plain(value, depth=0):
-        if depth > 8:
-            raise TypeError("nested too deeply")
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value if not isinstance(value, str) else value[:1000]
-        if isinstance(value, numpy.generic):
-            return value.item()
-        if isinstance(value, numpy.ndarray):
-            if value.size > 100000:
-                raise TypeError("array too large")
-            return value.tolist()
-        if isinstance(value, (list, tuple)):
-            return [plain(item, depth + 1) for item in value[:100000]]
-        raise TypeError(f"cannot send a {type(value).__name__}")
     name = spec["name"]
     outcomes = []
     for args in spec["cases"]:
-        args = [numpy.array(a, dtype=float) if i in spec["arrays"] else a
-                for i, a in enumerate(args)]
+        restore = tools["withheld"](spec["library"])
         try:
             target = globals()[name]
             if spec["prediction"]:
                 value = target() if callable(target) else target
-            elif drive is not None:
-                value = drive(target, *args)
             else:
-                value = target(*args)
-            outcomes.append({"value": plain(value)})
+                value = tools["called"](target, args, spec["arrays"], drive)
+            outcomes.append({"value": tools["plain"](value)})
         except Exception as exc:
             outcomes.append({"raised": type(exc).__name__, "message": str(exc)[:200]})
+        finally:
+            restore()
     publish_display_data({spec["mime"]: json.dumps({"outcomes": outcomes})})
 _course_harvest({spec})
 del _course_harvest
 """
+#: the functions of :mod:`course.exercises.calls` the harvest cell runs, as source
+TOOLS = "\n\n".join(
+    textwrap.dedent(inspect.getsource(function)) for function in (plain, called, withheld)
+)
 
 
-def cell_source(exercise: Exercise, name: str, cases: Sequence[Sequence[Any]]) -> str:
+def cell_source(exercise: Exercise, name: str, cases: Sequence[Any]) -> str:
     """The code that displays ``name``'s results on ``cases``, some of the exercise's."""
     spec = {
         "name": name,
-        "cases": [list(case) for case in cases],
+        "cases": [list(case.args if isinstance(case, Case) else case) for case in cases],
         "arrays": list(exercise.arrays),
         "prediction": exercise.prediction,
+        "library": list(getattr(exercise, "library", ())),
         "mime": RESULTS_MIME,
+        "tools": TOOLS,
         "driver": textwrap.dedent(inspect.getsource(exercise.driver)) if exercise.driver else "",
         "driver_name": exercise.driver.__name__ if exercise.driver else "",
     }

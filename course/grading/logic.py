@@ -23,7 +23,13 @@ from nbformat.v4 import new_code_cell
 
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta, read_notebook
 from course.errors import CourseError
-from course.grading.exercises import PRIVATE_WRONG, Exercise, builtin, with_hidden_tests
+from course.grading.exercises import (
+    PRIVATE_WRONG,
+    Exercise,
+    builtin,
+    case_list,
+    with_hidden_tests,
+)
 from course.grading.files import NOTEBOOK_BYTES, read_regular
 from course.grading.sandbox import Limits
 from course.release import compute_checksum, read_manifest, release_notebook
@@ -274,30 +280,51 @@ def score(
             message = f"{ename or reply['status']}: {first_line}".rstrip(": ")
             notes.append(f"{grade_id} failed ({message[:REASON_CHARS]})")
         elif grade_id in lesson.exercises:
-            wrong = judge(lesson.exercises[grade_id], outcomes.get(grade_id, "no results"))
-            if wrong is None:
-                scores[grade_id] = lesson.points[grade_id]
-            else:
+            share, wrong = judge(lesson.exercises[grade_id], outcomes.get(grade_id, "no results"))
+            scores[grade_id] = round(lesson.points[grade_id] * share, 2)
+            if wrong is not None:
                 notes.append(f"{grade_id} failed the grader's check ({wrong[:REASON_CHARS]})")
         else:
             scores[grade_id] = lesson.points[grade_id]
     return scores, notes
 
 
-def judge(exercise: Exercise, outcomes: list[dict] | str) -> str | None:
-    """None when every case's outcome is right, else what was wrong (in the grader)."""
+def judge(exercise: Exercise, outcomes: list[dict] | str) -> tuple[float, str | None]:
+    """The share of the exercise's points the outcomes earn, and what was wrong (None when
+    every case is right), in the grader.
+
+    An exercise scores all or nothing unless it is ``partial``: then each public case earns
+    its own points. A teacher's private cases earn nothing apart: one of them wrong, and
+    the exercise scores 0 with a reason that names none of them.
+    """
     if isinstance(outcomes, str):
-        return outcomes
-    for number, (args, outcome) in enumerate(zip(exercise.cases, outcomes, strict=True), 1):
+        return 0.0, outcomes
+    cases = case_list(exercise)
+    public = len(cases) if exercise.public is None else exercise.public
+    earned, wrong, private_wrong = 0.0, [], False
+    for number, (case, outcome) in enumerate(zip(cases, outcomes, strict=True), 1):
         try:
-            wrong = exercise.judge(tuple(args), outcome)
+            why = exercise.judge(tuple(case.args), outcome)
         except Exception as exc:  # a malformed result: the learner's problem
-            wrong = f"unjudgeable result ({type(exc).__name__})"
-        if wrong is not None and exercise.public is not None and number > exercise.public:
-            return PRIVATE_WRONG  # not even which case: the student's code could choose it
-        if wrong is not None:
-            return f"case {number}: {wrong}"
-    return None
+            why = f"unjudgeable result ({type(exc).__name__})"
+        if why is None:
+            earned += case.points if number <= public else 0.0
+        elif number <= public:
+            wrong.append((number, why))
+        else:
+            private_wrong = True  # not even which case: the student's code could choose it
+    if not wrong:
+        return (0.0, PRIVATE_WRONG) if private_wrong else (1.0, None)
+    first, why = wrong[0]
+    if not getattr(exercise, "partial", False):
+        return 0.0, f"case {first}: {why}"
+    total = sum(case.points for case in cases[:public])
+    share = 0.0 if private_wrong or not total else earned / total
+    if len(wrong) == public:
+        return share, f"all {public} cases wrong; case {first}: {why}"
+    named = f"case {first}" if len(wrong) == 1 else "cases " + ", ".join(str(n) for n, _ in wrong)
+    right = public - len(wrong)
+    return share, f"{right} of {public} cases right, {named} wrong; case {first}: {why}"
 
 
 def grade_notebook(

@@ -8,10 +8,10 @@ are in-memory folders of a fixed size, everything else is read-only. Inside, the
 system holds only what a kernel needs: the system (``/usr``, a few entries of ``/etc``),
 the Python environment and the ``course`` and ``dlcore`` packages, not the folder they sit
 in (so not the course's ``notebooks/``). No reference answer is there: ``course.grading``
-is an empty folder, ``course.checks`` a stand-in whose functions only say that the grader
-judges the exercise (:func:`write_checks_stand_in`), and an installed wheel's lessons
-(``course/_lessons``) are hidden. The connection file is the one file of the grader's
-scratch folder the sandbox sees, read-only.
+and ``course.exercises`` are empty folders, ``course.checks`` a stand-in whose functions
+only say that the grader judges the exercise (:func:`write_checks_stand_in`), and an
+installed wheel's lessons (``course/_lessons``) are hidden. The connection file is the one
+file of the grader's scratch folder the sandbox sees, read-only.
 
 The sandbox has its own network (loopback only), PID, IPC and UTS namespaces; it dies with
 the grader process that started it (``--die-with-parent``), and when it dies the kernel
@@ -218,7 +218,8 @@ def command(inner: list[str], scratch: Path, limits: Limits) -> list[str]:
         args += ["--ro-bind", str(folder), str(folder)]
     # mounted over, after the binds that hold them: no reference answers, no lessons
     args += ["--ro-bind", str(scratch / CHECKS_STAND_IN), str(module_dir("checks"))]
-    args += ["--tmpfs", str(module_dir("grading")), "--remount-ro", str(module_dir("grading"))]
+    for hidden in ("grading", "exercises"):
+        args += ["--tmpfs", str(module_dir(hidden)), "--remount-ro", str(module_dir(hidden))]
     for folder in hidden_dirs():
         args += ["--tmpfs", str(folder)]
     args += ["--ro-bind", str(scratch / "kernel.json"), CONNECTION_FILE]

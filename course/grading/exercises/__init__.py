@@ -38,7 +38,9 @@ from typing import Any
 
 import numpy as np
 
+from course import exercises as course_exercises
 from course.errors import CourseError
+from course.exercises import Case, choice_letter
 
 #: the one reason given for any failure on a teacher's private case
 PRIVATE_WRONG = "wrong on a private case (details withheld)"
@@ -180,8 +182,6 @@ def choice(letter: Callable[[Any], str | None], right: str) -> Judge:
 
 def letter_of(answer: Any) -> str | None:
     """The letter "A" to "D" a predict-then-run answer names, as the lessons' checks read it."""
-    from course.checks._core import choice_letter
-
     return choice_letter(answer, "ABCD")
 
 
@@ -217,13 +217,19 @@ def per_case(fallback: Judge, *judges: tuple[Callable[..., bool], Judge]) -> Jud
 
 @functools.cache
 def builtin() -> dict[str, Exercise]:
-    """Every spec of this package's ``lessonNN`` modules, by test-cell grade_id."""
+    """Every spec of this package's ``lessonNN`` modules, by test-cell grade_id, and every
+    exercise of :mod:`course.exercises` (which wins for the same grade_id)."""
     found: dict[str, Exercise] = {}
     for module in pkgutil.iter_modules(__path__):
         if re.fullmatch(r"lesson\d\d", module.name):
             for exercise in importlib.import_module(f"{__name__}.{module.name}").EXERCISES:
                 found[exercise.test_id] = exercise
-    return found
+    return {**found, **course_exercises.builtin()}
+
+
+def case_list(exercise: Exercise) -> list[Case]:
+    """The exercise's cases as :class:`~course.exercises.Case` (a bare tuple is one point)."""
+    return [case if isinstance(case, Case) else Case(tuple(case)) for case in exercise.cases]
 
 
 #: the largest hidden-tests file read, in bytes
@@ -258,7 +264,6 @@ def with_hidden_tests(exercises: dict[str, Exercise], path: str | Path) -> dict[
             )
         spec = merged[test_id]
         public = len(spec.cases) if spec.public is None else spec.public
-        merged[test_id] = replace(
-            spec, cases=spec.cases + tuple(tuple(c) for c in cases), public=public
-        )
+        extra_cases = tuple(Case(tuple(c)) for c in cases)
+        merged[test_id] = replace(spec, cases=(*case_list(spec), *extra_cases), public=public)
     return merged

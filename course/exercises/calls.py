@@ -1,0 +1,123 @@
+"""How a learner's answer is called on a case: the same code in the check and the grader.
+
+The instant check (:mod:`course.checks`) calls these functions in the learner's kernel; the
+grader runs their source, unchanged, in the sandboxed kernel after the submission (it
+cannot import them there: ``course.exercises`` is hidden while grading). So each is a
+module-level function without annotations whose imports are inside its body.
+
+- :func:`plain`: a result as plain JSON values (numbers, strings, lists), which is what
+  the grader receives and what every verdict compares;
+- :func:`called`: one call of the learner's function (or the reference) on a case;
+- :func:`withheld`: the library functions an exercise implements, swapped for stand-ins
+  that raise while the learner's answer runs (see :data:`WITHHELD`).
+"""
+
+from __future__ import annotations
+
+#: the start of the message of a withheld library function's stand-in
+WITHHELD = "is not available in this exercise"
+
+
+def plain(value, depth=0):
+    """``value`` as JSON values: NumPy arrays and scalars as lists and numbers, tuples as
+    lists, dicts with string keys, strings cut at 1,000 characters; anything else raises
+    TypeError."""
+    import numpy
+
+    if depth > 8:
+        raise TypeError("nested too deeply")
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return value[:1000]
+    if isinstance(value, numpy.generic):
+        return value.item()
+    if isinstance(value, numpy.ndarray):
+        if value.size > 100000:
+            raise TypeError("array too large")
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [plain(item, depth + 1) for item in value[:100000]]
+    if isinstance(value, dict):
+        return {str(key)[:100]: plain(item, depth + 1) for key, item in list(value.items())[:1000]}
+    raise TypeError(f"cannot send a {type(value).__name__}")
+
+
+def called(target, args, arrays, driver):
+    """``target`` on a case's JSON ``args``: through ``driver(target, *args)`` when the
+    exercise has one, else ``target(*args)`` with the positions in ``arrays`` as float
+    NumPy arrays. The result is returned as it is."""
+    import numpy
+
+    if driver is not None:
+        return driver(target, *args)
+    values = [numpy.array(a, dtype=float) if i in arrays else a for i, a in enumerate(args)]
+    return target(*values)
+
+
+def withheld(names):
+    """Swap each library function named in ``names`` ("dlcore.activations.softmax",
+    "dlcore.Perceptron.update") for a stand-in raising RuntimeError "NAME is not available
+    in this exercise" (:data:`WITHHELD`); return the function that puts them back.
+
+    A Python function gets the stand-in's code in place, so every reference to it taken
+    earlier (``from dlcore import softmax as s``) raises too; anything else (a NumPy or
+    torch built-in) is replaced on its module or class.
+    """
+    import importlib
+
+    undo = []
+    for dotted in names:
+        parts = dotted.split(".")
+        owner = None
+        for cut in range(len(parts), 0, -1):
+            try:
+                owner = importlib.import_module(".".join(parts[:cut]))
+                break
+            except ImportError:
+                continue
+        if owner is None:
+            continue
+        *path, attribute = parts[cut:] or [None]
+        if attribute is None:
+            continue
+        try:
+            for step in path:
+                owner = getattr(owner, step)
+            original = owner.__dict__[attribute] if isinstance(owner, type) else None
+            target = getattr(owner, attribute)
+        except (AttributeError, KeyError):
+            continue
+        message = f"{dotted} is not available in this exercise: write it yourself"
+        scope = {}
+        exec(f"def {attribute}(*args, **kwargs):\n    raise RuntimeError({message!r})", scope)
+        stand_in = scope[attribute]
+        code = getattr(target, "__code__", None)
+        if code is not None and not code.co_freevars:
+            undo.append((target, "__code__", code))
+            target.__code__ = stand_in.__code__
+        else:
+            undo.append((owner, attribute, original if original is not None else target))
+            setattr(owner, attribute, stand_in)
+
+    def restore():
+        for holder, attribute, value in reversed(undo):
+            setattr(holder, attribute, value)
+
+    return restore
+
+
+def tagged_args(target, *args):
+    """Driver: call ``target`` with each ``{"array": data}`` argument as ``np.array(data)``
+    (its dtype inferred: JSON integers stay integers) and each ``{"tuple": data}`` as a
+    tuple; the result is returned as it is."""
+    import numpy
+
+    def decoded(arg):
+        if isinstance(arg, dict) and set(arg) == {"array"}:
+            return numpy.array(arg["array"])
+        if isinstance(arg, dict) and set(arg) == {"tuple"}:
+            return tuple(arg["tuple"])
+        return arg
+
+    return target(*[decoded(arg) for arg in args])
