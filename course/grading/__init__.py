@@ -54,7 +54,18 @@ def _run(args: argparse.Namespace) -> int:
             f"{limits.processes} processes and threads, {limits.disk // 2**20} MiB of files, "
             "no network"
         )
-    lesson = load_lesson(source, args.release, hidden_tests=args.hidden_tests)
+    exercises = None
+    if args.exercises is not None:
+        from course.grading.exercises import builtin, from_file
+
+        own = from_file(args.exercises)
+        replaced = sorted(set(own) & set(builtin()))
+        print(
+            f"{len(own)} exercises of your own from {args.exercises}"
+            + (f" (in place of the course's {', '.join(replaced)})" if replaced else "")
+        )
+        exercises = {**builtin(), **own}
+    lesson = load_lesson(source, args.release, exercises=exercises, hidden_tests=args.hidden_tests)
     for grade_id, mode in lesson.modes().items():
         print(f"  {grade_id}: {mode}")
     results = grade(
@@ -68,6 +79,7 @@ def _run(args: argparse.Namespace) -> int:
         release_dir=args.release,
         sandbox=args.sandbox,
         hidden_tests=args.hidden_tests,
+        exercises=exercises,
         limits=limits,
         progress=True,
     )
@@ -149,5 +161,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="a JSON file of extra cases per test grade_id, kept out of the repository: "
         '{"l02-gflops-test": [[300, 0.25]]}',
+    )
+    parser.add_argument(
+        "--exercises",
+        type=Path,
+        metavar="FILE",
+        help="a Python file of your own exercise specs (EXERCISES = [...], the form of "
+        "course/exercises/lessonNN.py), judged in the grader like the course's own",
     )
     parser.set_defaults(func=_run)

@@ -267,3 +267,54 @@ def with_hidden_tests(exercises: dict[str, Exercise], path: str | Path) -> dict[
         extra_cases = tuple(Case(tuple(c)) for c in cases)
         merged[test_id] = replace(spec, cases=(*case_list(spec), *extra_cases), public=public)
     return merged
+
+
+#: the largest exercises file read, in bytes
+EXERCISES_BYTES = 1 * 2**20
+
+
+def from_file(path: str | Path) -> dict[str, Exercise]:
+    """A teacher's own exercises: the ``EXERCISES`` list of a Python file, by test grade_id.
+
+    The file is the teacher's (trusted: it runs in the grader's process, never in a
+    sandbox) and has the form of ``course/exercises/lessonNN.py``.
+    """
+    import importlib.util
+    import sys
+
+    from course.exercises import Exercise as Spec
+    from course.grading.files import read_regular
+
+    path = Path(path)
+    try:
+        source = read_regular(path, EXERCISES_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CourseError(f"--exercises {path}: not a readable Python file ({exc})") from None
+    name = f"course_teacher_exercises_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # drivers' source is read back through the module
+    try:
+        exec(compile(source, str(path), "exec"), module.__dict__)
+    except SyntaxError as exc:
+        raise CourseError(f"--exercises {path}, line {exc.lineno}: {exc.msg}") from None
+    except Exception as exc:
+        raise CourseError(
+            f"--exercises {path} raised {type(exc).__name__} when run: {exc}"
+        ) from None
+    found = module.__dict__.get("EXERCISES")
+    if not isinstance(found, (list, tuple)) or not found:
+        raise CourseError(
+            f"--exercises {path}: expected a non-empty list EXERCISES = [implement(...), ...]"
+        )
+    exercises: dict[str, Exercise] = {}
+    for number, exercise in enumerate(found, 1):
+        if not isinstance(exercise, Spec):
+            raise CourseError(
+                f"--exercises {path}: EXERCISES[{number - 1}] is a {type(exercise).__name__}, "
+                "expected an exercise made by course.exercises.implement or predict"
+            )
+        if exercise.test_id in exercises:
+            raise CourseError(f"--exercises {path}: {exercise.test_id!r} is defined twice")
+        exercises[exercise.test_id] = exercise
+    return exercises
