@@ -47,9 +47,20 @@ def parse_parameters(pairs: Sequence[Sequence[str]] | None) -> dict[str, object]
     ``True``/``False``/``None`` become those constants, then int, then float, else the string:
     ``[("SEED", "7"), ("LR", "0.1")]`` -> ``{"SEED": 7, "LR": 0.1}``.
     """
-    from papermill.cli import _resolve_type  # papermill's own parsing of ``-p NAME VALUE``
+    return {name: typed(value) for name, value in pairs or ()}
 
-    return {name: _resolve_type(value) for name, value in pairs or ()}
+
+def typed(value: str) -> object:
+    """One ``-p`` value: ``True``, ``False``, ``None``, an int, a float, or the string."""
+    constants: dict[str, object] = {"True": True, "False": False, "None": None}
+    if value in constants:
+        return constants[value]
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            continue
+    return value
 
 
 def declared_parameters(path: str | Path) -> list[str]:

@@ -1,0 +1,138 @@
+"""The layers of the code: what may import what.
+
+``course`` has two halves that do not import each other: the **teaching** half that runs in
+a learner's kernel (checks, plots, widgets) and the **tooling** that makes editions, runs
+and grades lessons. Below both sit ``course.exercises`` (each exercise's one home, NumPy and
+dlcore only) and ``course.errors``; below everything, ``dlcore``, which imports nothing of
+``course``. No module imports a private (``_name``) name of another package.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TEACHING = ("course.checks", "course.plots", "course.widgets", "course.palette")
+TOOLING = (
+    "course.__main__",
+    "course.book",
+    "course.cli",
+    "course.doctor",
+    "course.editions",
+    "course.grading",
+    "course.kernel",
+    "course.lessons",
+    "course.listing",
+    "course.publish",
+    "course.release",
+    "course.runner",
+    "course.serve",
+    "course.syllabus",
+    "course.workspace",
+)
+#: what course.exercises may import besides the standard library
+BELOW = ("course.exercises", "dlcore", "numpy")
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for package in ("course", "dlcore"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            found[name.removesuffix(".__init__")] = path
+    return found
+
+
+def _imports(module: str, path: Path) -> list[tuple[str, str | None]]:
+    """(module imported, name taken from it or None) for every import of ``path``."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, None) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            found += [(base, alias.name) for alias in node.names]
+    return found
+
+
+def _within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def _package(name: str) -> str:
+    """The package a module belongs to: ``course.checks`` for ``course.checks.lesson03``,
+    ``course`` for ``course.plots``, ``dlcore`` for ``dlcore.losses``."""
+    parts = name.split(".")
+    return ".".join(parts[:2]) if len(parts) > 2 or name in _packages() else parts[0]
+
+
+def _packages() -> set[str]:
+    return {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in ROOT.glob("*/*/__init__.py")
+        if p.parts[-3] in ("course", "dlcore")
+    }
+
+
+MODULES = _modules()
+
+
+def _violations(rule) -> list[str]:  # noqa: ANN001 (a predicate on (module, imported, name))
+    return [
+        f"{module} imports {imported}{'.' + name if name else ''}"
+        for module, path in MODULES.items()
+        for imported, name in _imports(module, path)
+        if rule(module, imported, name)
+    ]
+
+
+def test_the_teaching_half_imports_no_tooling():
+    assert _violations(lambda m, i, _: _within(m, TEACHING) and _within(i, TOOLING)) == []
+
+
+def test_the_tooling_imports_no_teaching():
+    assert _violations(lambda m, i, _: _within(m, TOOLING) and _within(i, TEACHING)) == []
+
+
+def test_the_exercises_import_numpy_dlcore_and_themselves_only():
+    def outside(module: str, imported: str, _name: str | None) -> bool:
+        third_party_or_course = imported.split(".")[0] in ("course", "IPython", "nbformat")
+        return _within(module, ("course.exercises",)) and (
+            third_party_or_course and not _within(imported, BELOW)
+        )
+
+    assert _violations(outside) == []
+
+
+def test_dlcore_imports_nothing_of_course():
+    assert _violations(lambda m, i, _: _within(m, ("dlcore",)) and _within(i, ("course",))) == []
+
+
+def test_no_module_imports_a_private_name_of_another_package():
+    def private(module: str, imported: str, name: str | None) -> bool:
+        taken = [*imported.split("."), *([name] if name else [])]
+        if not any(part.startswith("_") and not part.startswith("__") for part in taken):
+            return False
+        return _package(module) != _package(imported)
+
+    assert _violations(private) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "imported", "package_of_each"),
+    [
+        ("course.checks.lesson03", "course.checks._core", ("course.checks", "course.checks")),
+        ("course.grading.logic", "course.checks._core", ("course.grading", "course.checks")),
+        ("dlcore.losses", "dlcore.activations", ("dlcore", "dlcore")),
+        ("course.runner", "papermill.cli", ("course", "papermill")),
+    ],
+)
+def test_a_module_belongs_to_its_package(module, imported, package_of_each):
+    assert (_package(module), _package(imported)) == package_of_each
