@@ -24,7 +24,7 @@ import pytest
 
 import dlcore as dl
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
-from course.exercises import builtin
+from course.exercises import Exercise, builtin
 from course.grading.execute import RESULTS_MIME
 from course.grading.harvest import cell_source, read_outcomes
 from course.grading.logic import judge
@@ -74,10 +74,13 @@ def checked(lesson: str, test_id: str, answer: str, helpers: dict | None = None)
     return None
 
 
-def graded(test_id: str, answer: str, helpers: dict | None = None) -> tuple[float, str | None]:
+def graded(
+    test_id: str, answer: str, helpers: dict | None = None, exercise: Exercise | None = None
+) -> tuple[float, str | None]:
     """The grader's share of the points and its reason on ``answer`` (its harvest cell run
-    here, in the answer's namespace, and its JSON results judged)."""
-    exercise = builtin()[test_id]
+    here, in the answer's namespace, and its JSON results judged); ``exercise`` in place
+    of the course's exercise ``test_id``."""
+    exercise = exercise or builtin()[test_id]
     namespace = _namespace(answer, helpers)
     name = next(n for n in exercise.names if n in namespace)
     shown: list[dict] = []

@@ -13,6 +13,7 @@ import csv
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from course.cli import main
@@ -115,3 +116,29 @@ def test_a_broken_exercises_file_is_a_clear_error(tmp_path, text, message):
 def test_a_missing_exercises_file_is_a_clear_error(tmp_path):
     with pytest.raises(CourseError, match="not a readable Python file"):
         from_file(tmp_path / "nothing.py")
+
+
+def _guide_example() -> str:
+    """The Python block of the teachers' guide's worked example of an exercise of your own."""
+    guide = (Path(__file__).resolve().parents[1] / "book" / "teachers.md").read_text()
+    section = guide.split("### Exercises: one home each, and your own", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_guides_worked_example_judges_as_the_guide_says():
+    from exercise_util import graded
+
+    namespace: dict = {}
+    exec(_guide_example(), namespace)
+    (exercise,) = namespace["EXERCISES"]
+    right = (
+        "def margin(X, y, w, b):\n    d = (2 * y - 1) * (X @ w + b)\n"
+        "    return d.min() / np.sqrt(w @ w)"
+    )
+    assert graded(exercise.test_id, right, exercise=exercise) == (1.0, None)
+    unsigned = "def margin(X, y, w, b):\n    return np.abs(X @ w + b).min() / np.linalg.norm(w)"
+    share, reason = graded(exercise.test_id, unsigned, exercise=exercise)
+    assert share == pytest.approx(2 / 3)
+    assert reason.startswith("2 of 3 cases right, case 3 wrong; case 3: expected -4.24")
+    value = namespace["unsigned"](*[np.asarray(a) for a in exercise.cases[2].args])
+    assert "sign it" in exercise.diagnosis(exercise.cases[2].args, value)
