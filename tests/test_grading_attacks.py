@@ -597,17 +597,18 @@ def _in_sandbox(tmp_path: Path, code: str, limits=None) -> list[str]:
 
 
 def test_no_reference_answer_is_in_the_sandbox(tmp_path, sandbox_available):
-    """The grader's specs and the checks' references are not there; lessons still import."""
+    """The exercises' references and the grader's specs are not there; lessons still import."""
     code = """
 import os
 import course, course.plots, course.checks.lesson03 as checks
 from course.checks.lesson03 import check_perceptron_update
-try:
-    import course.grading.exercises
-except ImportError as exc:
-    print(type(exc).__name__)
-print(os.listdir(os.path.join(os.path.dirname(course.__file__), "grading")))
-for call in (lambda: checks._reference_update([0.0], 0.0, [1.0], 1, 1.0), check_perceptron_update):
+for hidden in ("grading", "exercises"):
+    try:
+        __import__(f"course.{hidden}.lesson03")
+    except ImportError as exc:
+        print(type(exc).__name__)
+    print(os.listdir(os.path.join(os.path.dirname(course.__file__), hidden)))
+for call in (lambda: checks.check_weighted_sum(sum), check_perceptron_update):
     try:
         call()
     except RuntimeError as exc:
@@ -616,7 +617,9 @@ for call in (lambda: checks._reference_update([0.0], 0.0, [1.0], 1, 1.0), check_
     assert _in_sandbox(tmp_path, code) == [
         "ModuleNotFoundError",
         "[]",
-        "course.checks.lesson03._reference_update is not available while grading: "
+        "ModuleNotFoundError",
+        "[]",
+        "course.checks.lesson03.check_weighted_sum is not available while grading: "
         "the grader judges the exercises itself",
         "course.checks.lesson03.check_perceptron_update is not available while grading: "
         "the grader judges the exercises itself",
