@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from exercise_util import exercise_cells, right_everywhere, wrong_everywhere
+from exercise_util import exercise_cells, graded, right_everywhere, wrong_everywhere
 
 POCKET = (
     "def pocket_perceptron(X, y, lr, epochs):\n"
@@ -71,3 +71,16 @@ def test_a_right_answer_is_right_for_the_check_and_the_grader(test_id, answer):
 )
 def test_a_typical_mistake_is_wrong_for_both_and_named_by_the_check(test_id, answer, hint):
     assert hint in wrong_everywhere("04", test_id, answer)
+
+
+def test_dlcores_perceptron_does_not_answer_the_pocket_exercise():
+    """Perceptron.fit trains by Rosenblatt's rule in one call: the exercise withholds it."""
+    answer = (
+        "def pocket_perceptron(X, y, lr, epochs):\n"
+        "    dl.Perceptron(lr=lr, epochs=epochs, shuffle=False).fit(X, y)\n"
+        "    return np.zeros(X.shape[1]), 0.0, 1.0"
+    )
+    message = wrong_everywhere("04", "l04-pocket-test", answer)
+    assert "dlcore.Perceptron.fit is not available in this exercise" in message
+    _, reason = graded("l04-pocket-test", answer)
+    assert "dlcore.Perceptron.fit is not available in this exercise" in reason
