@@ -1,0 +1,133 @@
+"""What holds for every exercise in course.exercises, whatever its lesson.
+
+- each library function an exercise withholds exists, so the stand-in really replaces it
+  (a misspelt name would withhold nothing, silently);
+- the teachers' guide lists every withheld function by its exercise;
+- an implement exercise has hints in steps (the idea, then the formula), and no hint holds
+  a line of the instructor's solution;
+- every exercise has a test cell in its lesson, named as the lesson defines it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+from exercise_util import exercise_cells
+
+from course.exercises import Exercise, builtin
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = sorted(builtin().values(), key=lambda e: e.test_id)
+WITHHOLDING = [e for e in EXERCISES if e.library]
+
+
+def _resolved(dotted: str) -> object:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            owner = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for step in parts[cut:]:
+            owner = getattr(owner, step)
+        return owner
+    raise ImportError(dotted)
+
+
+def _lesson(exercise: Exercise) -> str:
+    return exercise.test_id[1:3]
+
+
+def _texts(exercise: Exercise) -> list[str]:
+    return [
+        *exercise.hints,
+        *(m.hint for m in exercise.mistakes),
+        *(c.hint for c in exercise.cases),
+        *exercise.reasons.values(),
+    ]
+
+
+@pytest.mark.parametrize("exercise", WITHHOLDING, ids=lambda e: e.test_id)
+def test_every_withheld_function_exists(exercise):
+    for dotted in exercise.library:
+        assert callable(_resolved(dotted)), dotted
+
+
+def test_the_teachers_guide_lists_every_withheld_function():
+    guide = (ROOT / "book" / "teachers.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip(" `"): line
+        for line in guide.splitlines()
+        if re.match(r"\| `l\d\d-", line)
+    }
+    assert WITHHOLDING
+    for exercise in WITHHOLDING:
+        assert exercise.test_id in rows, f"{exercise.test_id} is not in the guide's table"
+        for dotted in exercise.library:
+            assert f"`{dotted}`" in rows[exercise.test_id], (exercise.test_id, dotted)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.test_id)
+def test_an_implement_exercise_hints_in_steps(exercise):
+    if not exercise.prediction:
+        assert len(exercise.hints) >= 2, "the idea first, then the formula"
+
+
+def _code_lines(solution: str) -> list[str]:
+    lines = []
+    for line in solution.splitlines():
+        text = re.sub(r"\s+", "", line.split("#")[0])
+        if len(text) >= 12 and not text.startswith(("def", '"""', "return(", "class")):
+            lines.append(text)
+    return lines
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.test_id)
+def test_no_hint_holds_a_line_of_the_solution(exercise):
+    solution, _ = exercise_cells(_lesson(exercise))[exercise.test_id]
+    for text in _texts(exercise):
+        squeezed = re.sub(r"\s+", "", text)
+        for line in _code_lines(solution):
+            assert line not in squeezed, f"a hint gives the line {line!r}: {text}"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.test_id)
+def test_every_exercise_is_in_its_lesson(exercise):
+    cells = exercise_cells(_lesson(exercise))
+    assert exercise.test_id in cells, f"no test cell {exercise.test_id}"
+    solution, test = cells[exercise.test_id]
+    assert exercise.name_in(solution), f"the solution defines none of {exercise.names}"
+    assert "check_" in test
+
+
+def _prose_before(lesson: str, solution_id: str) -> str:
+    """The markdown cell that introduces the solution cell ``solution_id``."""
+    import nbformat
+
+    from course.editions import is_solution_cell, nbgrader_meta
+
+    (path,) = (ROOT / "learner" / "notebooks").glob(f"{lesson}_*.ipynb")
+    cells = nbformat.read(path, as_version=4).cells
+    (index,) = [
+        i for i, c in enumerate(cells) if is_solution_cell(c) and nbgrader_meta(c)["grade_id"]
+        == solution_id
+    ]  # fmt: skip
+    return next(c.source for c in reversed(cells[:index]) if c.cell_type == "markdown")
+
+
+def _shown_name(dotted: str) -> str:
+    """How the lesson names a library function: ``Perceptron.fit``, ``softmax``."""
+    *_, owner, name = dotted.split(".")
+    return f"{owner}.{name}" if owner[:1].isupper() else name
+
+
+@pytest.mark.parametrize("exercise", WITHHOLDING, ids=lambda e: e.test_id)
+def test_the_learner_edition_says_what_is_withheld_next_to_the_exercise(exercise):
+    solution_id = exercise.test_id.removesuffix("-test")
+    prose = re.sub(r"\s+", " ", _prose_before(_lesson(exercise), solution_id))
+    assert "not available in this exercise" in prose, prose[-300:]
+    for dotted in exercise.library:
+        assert _shown_name(dotted) in prose, f"{dotted} is not named next to the exercise"
