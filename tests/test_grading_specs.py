@@ -175,12 +175,6 @@ def _right_and_wrong() -> list[tuple[str, str, str, bool]]:
                 False,
             ),
         ],
-        "l09-unit-step-prediction-test": [("def my_prediction():\n    return 'B'", False)],
-        "l09-largest-stable-lr-test": [
-            ("def largest_stable_lr(c):\n    return np.array([2 / c])", True),
-            ("def largest_stable_lr(c):\n    return 1 / c", False),
-            ("def largest_stable_lr(c):\n    return 1.999 / c", False),
-        ],
         "l10-smallest-depth-test": [
             (
                 "def smallest_depth(t, slope=0.25):\n    return int(np.floor(np.log(t) / "
