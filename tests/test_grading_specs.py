@@ -149,32 +149,6 @@ def _right_and_wrong() -> list[tuple[str, str, str, bool]]:
                 False,
             ),
         ],
-        "l08-neuron-gradients-test": [
-            (
-                "def neuron_gradients(x, w, b, y):\n    a = sigmoid(w * x + b)\n"
-                "    d = 2 * (a - y) * a * (1 - a)\n    return np.array([[d * x], [d]])",
-                True,
-            ),
-            (
-                "def neuron_gradients(x, w, b, y):\n    a = sigmoid(w * x + b)\n"
-                "    d = (a - y) * a * (1 - a)\n    return d * x, d",
-                False,
-            ),
-            (
-                "def neuron_gradients(x, w, b, y):\n    a = sigmoid(w * x + b)\n"
-                "    d = 2 * (a - y) * a * (1 - a)\n    return d, d * x",
-                False,
-            ),
-        ],
-        "l08-saturation-prediction-test": [("def my_prediction():\n    return 'D'", False)],
-        "l08-forgetful-dense-test": [
-            ("class ForgetfulDense(dl.Dense):\n    pass", False),
-            (
-                "class ForgetfulDense(dl.Dense):\n    def backward(self, dA):\n"
-                "        self.dW[:] = self.X.T @ dA\n        return dA @ self.W.T",
-                False,
-            ),
-        ],
         "l10-smallest-depth-test": [
             (
                 "def smallest_depth(t, slope=0.25):\n    return int(np.floor(np.log(t) / "
