@@ -123,32 +123,6 @@ def _right_and_wrong() -> list[tuple[str, str, str, bool]]:
                 False,
             ),
         ],
-        "l06-hidden-activations-test": [
-            (
-                "def hidden_activations(x, W, b):\n    return np.maximum(x @ W + b, 0)[None, :]",
-                True,
-            ),
-            ("def hidden_activations(x, W, b):\n    return x @ W + b", False),
-            ("def hidden_activations(x, W, b):\n    return np.maximum(W.T @ x, 0)", False),
-        ],
-        "l06-bce-loss-test": [
-            ("def bce_loss(o, y):\n    return y * np.log(o) + (1 - y) * np.log(1 - o)", False),
-            ("def bce_loss(o, y):\n    return -np.log(o)", False),
-        ],
-        "l06-zero-gradients-test": [("def my_prediction():\n    return 'D'", False)],
-        "l06-hidden-gradients-test": [
-            (
-                "def hidden_weight_gradients(x, y, W1, b1, W2, b2):\n    z = x @ W1 + b1\n"
-                "    o = sigmoid(relu(z) @ W2 + b2)[0]\n    return np.outer((o - y) * W2[:, 0] * "
-                "(z > 0), x)",
-                False,
-            ),
-            (
-                "def hidden_weight_gradients(x, y, W1, b1, W2, b2):\n    z = x @ W1 + b1\n"
-                "    o = sigmoid(relu(z) @ W2 + b2)[0]\n    return np.outer(x, (o - y) * W2[:, 0])",
-                False,
-            ),
-        ],
         "l10-smallest-depth-test": [
             (
                 "def smallest_depth(t, slope=0.25):\n    return int(np.floor(np.log(t) / "
