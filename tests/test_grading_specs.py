@@ -169,39 +169,6 @@ def _right_and_wrong() -> list[tuple[str, str, str, bool]]:
                 False,
             ),
         ],
-        "l12-to-torch-state-test": [
-            (
-                "def to_torch_state(weights):\n    return {f'{2 * i}.' + k: v for i, (W, b) in "
-                "enumerate(weights) for k, v in (('weight', W.T.tolist()), ('bias', b))}",
-                True,
-            ),
-            (
-                "def to_torch_state(weights):\n    return {f'{i}.' + k: v for i, (W, b) in "
-                "enumerate(weights) for k, v in (('weight', W.T), ('bias', b))}",
-                False,
-            ),
-            (
-                "def to_torch_state(weights):\n    return {f'{2 * i}.' + k: v for i, (W, b) in "
-                "enumerate(weights) for k, v in (('weight', W), ('bias', b))}",
-                False,
-            ),
-        ],
-        "l12-grad-accumulation-test": [
-            ("def my_prediction():\n    return 'b) twice'", True),
-            ("def my_prediction():\n    return 'A'", False),
-        ],
-        "l12-training-step-test": [
-            (
-                "def training_step_order():\n    return ['model(x)', 'criterion(out, y)', "
-                "'loss.backward()', 'optimizer.step()', 'optimizer.zero_grad()']",
-                True,
-            ),
-            (
-                "def training_step_order():\n    return ['forward', 'loss', 'backward', "
-                "'zero_grad', 'step']",
-                False,
-            ),
-        ],
         "l11-attention-weights-test": [
             ("def attention_weights(Q, K):\n    return softmax(Q @ K.T)", False),
             (
