@@ -222,7 +222,7 @@ _RANDOM_BATCHES = tuple(
 
 
 def _labels(o: list, y: list) -> str:
-    return f"bce_loss(o=np.array({[round(v, 4) for v in o]}), y=np.array({y}))"
+    return f"bce_loss(o=np.array({[round(float(v), 4) for v in o]}), y=np.array({y}))"
 
 
 BCE_LOSS = implement(
