@@ -82,8 +82,8 @@ LARGEST_STABLE_LR = implement(
         Mistake(
             lambda c: 1.0 / c,
             "1/c is the learning rate that lands on the minimum in one step (1 - eta c = 0); "
-            "larger ones overshoot but can still converge, as long as the factor 1 - eta c "
-            "stays above -1",
+            "larger ones overshoot to the other side but can still converge (section 3's "
+            "table): how far past 1/c can eta go before the overshoot stops shrinking?",
         ),
         Mistake(
             lambda c: 2.0 * c,
