@@ -364,3 +364,18 @@ def test_gradcheck_flags_the_forgetful_reference_and_passes_dense():
 def test_a_stubbed_answer_is_told_it_is_a_stub():
     stub = "def two_layer_backward(X, y, W1, b1, W2, b2):\n    raise NotImplementedError()"
     assert "still a stub" in checked("08", "l08-two-layer-backward-test", stub)
+
+
+def test_the_learners_unanswered_layer_is_told_it_is_a_stub():
+    stub = (
+        "class ForgetfulDense(dl.Dense):\n"
+        "    def backward(self, dA):\n"
+        "        raise NotImplementedError()\n"
+    )
+    assert "still a stub" in wrong_everywhere("08", "l08-forgetful-dense-test", stub)
+
+
+@pytest.mark.parametrize("answer", ["ForgetfulDense = None", "ForgetfulDense = 'ForgetfulDense'"])
+def test_anything_but_a_dense_subclass_is_refused(answer):
+    message = wrong_everywhere("08", "l08-forgetful-dense-test", answer)
+    assert "expected a class that subclasses dl.Dense" in message
