@@ -5,6 +5,21 @@ from __future__ import annotations
 import pytest
 from exercise_util import checked, exercise_cells, right_everywhere, wrong_everywhere
 
+TRAIN = (
+    "def train_perceptron(X, y, lr, epochs):\n"
+    "    w, b, errors = np.zeros(X.shape[1]), 0.0, []\n"
+    "    for _ in range(epochs):\n"
+    "        n = 0\n"
+    "        for x_i, y_i in zip(X, y):\n"
+    "            y_hat = 1.0 if x_i @ w + b >= 0 else 0.0\n"
+    "            if y_hat != y_i:\n"
+    "                n += 1\n"
+    "                w, b = w + lr * (y_i - y_hat) * x_i, b + lr * (y_i - y_hat)\n"
+    "        STOP\n"
+    "    return w, b, errors"
+)
+RECORD_THEN_STOP = "errors.append(n)\n        if n == 0:\n            break"
+
 RIGHT = {
     "l03-weighted-sum-test": [
         "def weighted_sum(x, w, b):\n    return float(np.dot(w, x) + b)",
@@ -18,6 +33,21 @@ RIGHT = {
         "def perceptron_update(w, b, x, y, lr):\n"
         "    error = y - np.heaviside(w @ x + b, 1)\n"
         "    return [w + lr * error * x, float(b + lr * error)]",
+    ],
+    "l03-train-perceptron-test": [
+        TRAIN.replace("STOP", RECORD_THEN_STOP),
+        # a while loop, the rule through a helper, the errors as an array, b as [b]
+        "def step_once(w, b, x, y, lr):\n"
+        "    e = y - np.heaviside(x @ w + b, 1)\n"
+        "    return w + lr * e * x, b + lr * e, e != 0\n"
+        "def train_perceptron(X, y, lr, epochs):\n"
+        "    w, b, errors = np.zeros(len(X[0])), 0, []\n"
+        "    while len(errors) < epochs and (not errors or errors[-1] > 0):\n"
+        "        errors.append(0)\n"
+        "        for i in range(len(X)):\n"
+        "            w, b, wrong = step_once(w, b, X[i], y[i], lr)\n"
+        "            errors[-1] += int(wrong)\n"
+        "    return w, [b], np.array(errors)",
     ],
     "l03-gap-prediction-test": ["my_prediction = 'b'", "def my_prediction():\n    return ' (B) '"],
 }
@@ -54,6 +84,19 @@ WRONG = {
             "    w += lr * (y - y_hat) * x\n"
             "    return w, b + lr * (y - y_hat)",
             "changed the arrays passed in",
+        ),
+    ],
+    "l03-train-perceptron-test": [
+        (TRAIN.replace("STOP", "errors.append(n)"), "stop there"),
+        (
+            TRAIN.replace("STOP", "if n == 0:\n            break\n        errors.append(n)"),
+            "record its 0, then stop",
+        ),
+        (
+            "def train_perceptron(X, y, lr, epochs):\n"
+            "    p = dl.Perceptron(lr=lr, epochs=epochs, shuffle=False).fit(X, y)\n"
+            "    return p.w, p.b, p.errors_",
+            "dlcore.Perceptron.fit is not available in this exercise",
         ),
     ],
     "l03-gap-prediction-test": [("my_prediction = 'C'", "much smaller without the gap")],

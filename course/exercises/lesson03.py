@@ -1,4 +1,5 @@
-"""Lesson 03, the perceptron: the weighted sum, Rosenblatt's update, the margin question."""
+"""Lesson 03, the perceptron: the weighted sum, Rosenblatt's update, the training loop, the
+margin question."""
 
 from __future__ import annotations
 
@@ -181,7 +182,186 @@ PERCEPTRON_UPDATE = implement(
     success="perceptron_update applies Rosenblatt's rule: w += η(y - ŷ)x, b += η(y - ŷ)",
 )
 
-# --- Exercise 3: predict what the margin does ------------------------------------------------
+# --- Exercise 3: the training loop ----------------------------------------------------------
+
+
+def train_perceptron(X: np.ndarray, y: np.ndarray, lr: float, epochs: int):
+    r"""Reference: dlcore's ``Perceptron(shuffle=False).fit``: from :math:`\mathbf{w} = 0,
+    b = 0`, the examples in their order, Rosenblatt's rule after each; the mistakes of each
+    epoch, stopping after the first epoch without one."""
+    p = dl.Perceptron(lr=lr, epochs=epochs, shuffle=False).fit(X, y)
+    return p.w, p.b, p.errors_
+
+
+def trained(target, X, y, lr, epochs):
+    """Driver: ``target(X, y, lr, epochs)`` on float arrays; the weights, the bias and the
+    mistakes per epoch it returns, or what is wrong with their form."""
+    import numpy
+
+    X, y = numpy.array(X, dtype=float), numpy.array(y, dtype=float)
+    result = target(X.copy(), y.copy(), lr, epochs)
+    if isinstance(result, (str, bytes, dict)) or not hasattr(result, "__len__") or len(result) != 3:
+        return {"error": f"expected three things (w, b, errors), got {str(result)[:60]}"}
+    try:
+        w = numpy.asarray(result[0], dtype=float).reshape(-1)
+        b = numpy.asarray(result[1], dtype=float).reshape(-1)
+        errors = numpy.asarray(result[2], dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return {"error": f"expected numbers (w, b, errors), got {str(result)[:60]}"}
+    if b.size != 1:
+        return {"error": f"expected b to be one number, got {str(result[1])[:60]}"}
+    return {"w": w.tolist(), "b": float(b[0]), "errors": errors.tolist()}
+
+
+def _trained(expected: dict, got: object) -> str | None:
+    """Right when the mistakes per epoch are the reference's, and so are w and b."""
+    if not isinstance(got, dict):
+        return f"expected (w, b, errors), got {str(got)[:60]}"
+    if "error" in got:
+        return str(got["error"])
+    want, have = expected["errors"], got["errors"]
+    if len(have) != len(want):
+        return (
+            f"expected {len(want)} epochs (mistakes per epoch {[int(e) for e in want]}), got "
+            f"{len(have)}: {str(have)[:60]}"
+        )
+    if not np.array_equal(have, want):
+        return f"mistakes per epoch: expected {[int(e) for e in want]}, got {str(have)[:60]}"
+    if len(got["w"]) != len(expected["w"]):
+        return f"expected {len(expected['w'])} weights, got {len(got['w'])}"
+    if not np.allclose(got["w"], expected["w"], atol=1e-8):
+        return f"w: expected {np.round(expected['w'], 6).tolist()}, got {str(got['w'])[:60]}"
+    if not np.isclose(got["b"], expected["b"], atol=1e-8):
+        return f"b: expected {expected['b']:.6g}, got {got['b']:.6g}"
+    return None
+
+
+def _loop(X, y, lr, epochs, *, stop="after", at_zero=1.0, bias=True, cumulative=False):
+    """A training loop with one typical mistake switched on."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    w, b, errors, total = np.zeros(X.shape[1]), 0.0, [], 0
+    for _ in range(epochs):
+        n = 0
+        for x_i, y_i in zip(X, y, strict=True):
+            z = x_i @ w + b
+            y_hat = 1.0 if z > 0 else (at_zero if z == 0 else 0.0)
+            if y_hat != y_i:
+                n += 1
+                w = w + lr * (y_i - y_hat) * x_i
+                b = b + lr * (y_i - y_hat) * bias
+        total += n
+        if n == 0 and stop == "before":
+            break
+        errors.append(total if cumulative else n)
+        if n == 0 and stop == "after":
+            break
+    return w, b, errors
+
+
+def _never_stops(X, y, lr, epochs):
+    return _loop(X, y, lr, epochs, stop="never")
+
+
+def _drops_the_last_epoch(X, y, lr, epochs):
+    return _loop(X, y, lr, epochs, stop="before")
+
+
+def _counts_cumulatively(X, y, lr, epochs):
+    return _loop(X, y, lr, epochs, cumulative=True)
+
+
+def _step_zero_at_zero(X, y, lr, epochs):
+    return _loop(X, y, lr, epochs, at_zero=0.0)
+
+
+def _bias_never_learns(X, y, lr, epochs):
+    return _loop(X, y, lr, epochs, bias=False)
+
+
+_AND = ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 0.0, 0.0, 1.0])
+_OR = (_AND[0], [0.0, 1.0, 1.0, 1.0])
+_XOR = (_AND[0], [0.0, 1.0, 1.0, 0.0])
+
+
+def _points(maker: str, n: int, seed: int, **options) -> tuple[list, list]:
+    X, y = getattr(dl.datasets, maker)(n_samples=n, seed=seed, **options)
+    return X.tolist(), y.tolist()
+
+
+_rng3 = np.random.default_rng(3)
+_X3 = _rng3.uniform(-1, 1, size=(25, 3))
+_X3 = _X3[np.abs(_X3 @ [1.0, -2.0, 0.5] + 0.2) > 0.2]
+_Y3 = (_X3 @ [1.0, -2.0, 0.5] + 0.2 >= 0).astype(float)
+
+TRAIN_PERCEPTRON = implement(
+    "l03-train-perceptron-test",
+    "train_perceptron",
+    (
+        Case(
+            (*_AND, 1.0, 10),
+            "AND is separable: the mistakes stop, and the epoch without one ends the training",
+            label="train_perceptron on the AND corners, lr=1, epochs=10",
+        ),
+        Case((*_OR, 0.5, 10), "OR, with lr = 0.5", label="train_perceptron on OR, lr=0.5"),
+        Case(
+            (*_XOR, 1.0, 4),
+            "XOR is not separable: every epoch has mistakes, so all `epochs` epochs run",
+            label="train_perceptron on the XOR corners, lr=1, epochs=4",
+        ),
+        Case(
+            (*_points("make_linear", 40, 1), 1.0, 20),
+            label="train_perceptron on 40 points of make_linear, lr=1, epochs=20",
+        ),
+        Case(
+            (*_points("make_circles", 30, 2, noise=0.1), 0.5, 6),
+            label="train_perceptron on 30 points of make_circles, lr=0.5, epochs=6",
+        ),
+        Case(
+            (_X3.tolist(), _Y3.tolist(), 0.1, 50),
+            "three features: one weight per column of X",
+            label="train_perceptron on 3 features, lr=0.1, epochs=50",
+        ),
+    ),
+    train_perceptron,
+    compare=_trained,
+    driver=trained,
+    hints=(
+        "training is two loops: the epochs outside, the examples inside, in their order. A "
+        "mistake is an example whose prediction, made before its update, differs from its "
+        "label; count them per epoch, and stop once a whole epoch had none: nothing changes "
+        "after it",
+        "start from w = 0 (one weight per column of X) and b = 0; ŷ = f(w · x + b) with "
+        "f(z) = 1 for z ≥ 0; on a mistake w ← w + η (y - ŷ) x and b ← b + η (y - ŷ); "
+        "errors[t] is the number of mistakes of epoch t, the last one 0 when training stopped",
+    ),
+    mistakes=(
+        Mistake(
+            _never_stops,
+            "after an epoch without a mistake nothing can change any more: stop there, so "
+            "that the list ends with that epoch's 0",
+        ),
+        Mistake(
+            _drops_the_last_epoch,
+            "the epoch without mistakes is an epoch too: record its 0, then stop",
+        ),
+        Mistake(
+            _counts_cumulatively,
+            "those are running totals: count the mistakes of each epoch on its own, from 0",
+        ),
+        Mistake(
+            _step_zero_at_zero,
+            "the step function is 1 at z = 0: at w = 0, b = 0 every example is predicted 1",
+        ),
+        Mistake(
+            _bias_never_learns,
+            "the bias learns too: b ← b + η (y - ŷ), like a weight whose input is always 1",
+        ),
+    ),
+    library=("dlcore.Perceptron.fit",),
+    success="train_perceptron is Rosenblatt's training loop, mistake for mistake",
+)
+
+# --- Exercise 4: predict what the margin does ------------------------------------------------
 
 GAP_PREDICTION = predict(
     "l03-gap-prediction-test",
@@ -204,4 +384,4 @@ GAP_PREDICTION = predict(
     names=("my_prediction", "gap_prediction", "prediction"),
 )
 
-EXERCISES = [WEIGHTED_SUM, PERCEPTRON_UPDATE, GAP_PREDICTION]
+EXERCISES = [WEIGHTED_SUM, PERCEPTRON_UPDATE, TRAIN_PERCEPTRON, GAP_PREDICTION]
