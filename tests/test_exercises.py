@@ -131,3 +131,17 @@ def test_the_learner_edition_says_what_is_withheld_next_to_the_exercise(exercise
     assert "not available in this exercise" in prose, prose[-300:]
     for dotted in exercise.library:
         assert _shown_name(dotted) in prose, f"{dotted} is not named next to the exercise"
+
+
+def test_a_result_is_sent_and_shown_as_plain_python_numbers():
+    """numpy.float64 is a float: it must still become one, or a reason reads np.float64(...)."""
+    import numpy as np
+
+    from course.exercises.calls import plain
+
+    sent = plain(
+        {"w": np.array([0.5]), "b": np.float64(-0.25), "n": np.int64(3), "ok": np.bool_(1)}
+    )
+    assert sent == {"w": [0.5], "b": -0.25, "n": 3, "ok": True}
+    assert str(sent) == "{'w': [0.5], 'b': -0.25, 'n': 3, 'ok': True}"
+    assert all(type(v) in (list, float, int, bool) for v in sent.values())

@@ -26,12 +26,12 @@ def plain(value, depth=0):
 
     if depth > 8:
         raise TypeError("nested too deeply")
+    if isinstance(value, numpy.generic):  # before float: numpy.float64 is a float
+        return value.item()
     if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, str):
         return value[:1000]
-    if isinstance(value, numpy.generic):
-        return value.item()
     if isinstance(value, numpy.ndarray):
         if value.size > 100000:
             raise TypeError("array too large")
