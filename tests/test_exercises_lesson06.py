@@ -355,3 +355,33 @@ def test_step_parts_takes_every_spelling(answer):
 def test_step_parts_says_what_does_not_fit(answer, message):
     with pytest.raises(ValueError, match=message):
         lesson06.step_parts(answer)
+
+
+def _lesson_state() -> dict:
+    """The names the lesson's test cells read, as the lesson defines them."""
+    from exercise_util import HELPERS
+
+    from course.checks import lesson06 as checks
+
+    W1, b1, W2, b2 = (np.array(a, dtype=float) for a in lesson06._NETWORK)
+    model = lesson06._network(W1, b1, W2, b2)
+    x = np.array(lesson06.X_EXAMPLE)
+    O = float(model.forward(x[None, :])[0, 0])  # noqa: E741 (the lesson's name)
+    names = {"W_hidden": W1, "b_hidden": b1, "W_out": W2, "b_out": b2, "model": model, "x": x}
+    names |= {"O": O, "y": 1.0, "ETA": 0.5, "L": -np.log(O), "bce": dl.losses.get("bce")}
+    return {**HELPERS, **vars(checks), **names}
+
+
+@pytest.mark.parametrize(
+    ("test_id", "answer"),
+    [(t, a) for t, As in RIGHT.items() for a in As if t != "l06-zero-gradients-test"],
+)
+def test_a_right_answer_runs_in_its_test_cell_hidden_tests_included(test_id, answer, capsys):
+    """Whatever the check accepts also runs in the rest of its test cell (which uses the
+    answer, converted by the lesson's helpers) and passes the instructor's hidden tests."""
+    _, test_source = exercise_cells("06")[test_id]
+    namespace = _lesson_state()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exec(answer, namespace)
+        exec(test_source.replace("### BEGIN HIDDEN TESTS", "").replace("### END", "#"), namespace)
+    assert capsys.readouterr().out.startswith("\u2714 ")
