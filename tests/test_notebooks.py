@@ -89,10 +89,10 @@ def test_the_notes_are_cited_by_section_title_not_by_line(lesson):
 
 
 @each_lesson
-def test_exercises_have_two_to_four_graded_tests_after_solutions(lesson):
+def test_exercises_have_two_to_five_graded_tests_after_solutions(lesson):
     cells = _read(lesson).cells
     tests = [i for i, cell in enumerate(cells) if is_test_cell(cell)]
-    assert 2 <= len(tests) <= 4, f"{len(tests)} graded test cells"
+    assert 2 <= len(tests) <= 5, f"{len(tests)} graded test cells"
     for i in tests:
         assert i > 0 and is_solution_cell(cells[i - 1]), f"test cell {i} follows no solution cell"
         assert cells[i].metadata.nbgrader.get("points", 0) > 0
