@@ -104,8 +104,7 @@ def test_the_instructors_solutions_are_judged_right(lesson, tmp_path):
 
 def _right_and_wrong() -> list[tuple[str, str, str, bool]]:
     """(lesson, test_id, answer, right): spellings the checks accept, mistakes they name."""
-    cases = {
-    }
+    cases: dict[str, list[tuple[str, bool]]] = {}
     return [
         (test_id[1:3], test_id, answer, right)
         for test_id, answers in cases.items()
