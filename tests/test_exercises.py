@@ -145,3 +145,22 @@ def test_a_result_is_sent_and_shown_as_plain_python_numbers():
     assert sent == {"w": [0.5], "b": -0.25, "n": 3, "ok": True}
     assert str(sent) == "{'w': [0.5], 'b': -0.25, 'n': 3, 'ok': True}"
     assert all(type(v) in (list, float, int, bool) for v in sent.values())
+
+
+def test_an_inherited_method_is_withheld_on_its_class_alone_and_put_back():
+    import numpy as np
+
+    import dlcore as dl
+    from course.exercises.calls import WITHHELD, withheld
+
+    p, y = np.array([[0.8]]), np.array([[1.0]])
+    assert "forward" not in vars(dl.losses.BinaryCrossEntropy)  # inherited from its base
+    restore = withheld(["dlcore.losses.BinaryCrossEntropy.forward"])
+    try:
+        with pytest.raises(RuntimeError, match=f"BinaryCrossEntropy.forward {WITHHELD}"):
+            dl.losses.BinaryCrossEntropy().forward(p, y)
+        assert np.isclose(dl.losses.MSE().forward(p, y), 0.04)  # the base's other subclasses
+    finally:
+        restore()
+    assert "forward" not in vars(dl.losses.BinaryCrossEntropy)
+    assert np.isclose(dl.losses.BinaryCrossEntropy().forward(p, y), -np.log(0.8))

@@ -219,7 +219,7 @@ class Exercise:
     def judge(self, args: tuple[Any, ...], outcome: Outcome) -> str | None:
         """The verdict on an outcome the kernel sent back (a value, or what it raised)."""
         if "raised" in outcome:
-            return f"raised {outcome['raised']}: {str(outcome.get('message', ''))[:80]}"
+            return f"raised {outcome['raised']}: {str(outcome.get('message', ''))[:200]}"
         if "value" not in outcome:
             return "sent no result"
         return self.verdict(args, outcome["value"])

@@ -62,9 +62,16 @@ def withheld(names):
 
     A Python function gets the stand-in's code in place, so every reference to it taken
     earlier (``from dlcore import softmax as s``) raises too; anything else (a NumPy or
-    torch built-in) is replaced on its module or class.
+    torch built-in) is replaced on its module or class. A method a class inherits is
+    shadowed on that class alone (its base and the base's other subclasses keep it).
     """
     import importlib
+
+    def stand_in_for(attribute, dotted):
+        message = f"{dotted} is not available in this exercise: write it yourself"
+        scope = {}
+        exec(f"def {attribute}(*args, **kwargs):\n    raise RuntimeError({message!r})", scope)
+        return scope[attribute]
 
     undo = []
     for dotted in names:
@@ -84,14 +91,16 @@ def withheld(names):
         try:
             for step in path:
                 owner = getattr(owner, step)
-            original = owner.__dict__[attribute] if isinstance(owner, type) else None
             target = getattr(owner, attribute)
-        except (AttributeError, KeyError):
+        except AttributeError:
             continue
-        message = f"{dotted} is not available in this exercise: write it yourself"
-        scope = {}
-        exec(f"def {attribute}(*args, **kwargs):\n    raise RuntimeError({message!r})", scope)
-        stand_in = scope[attribute]
+        own = vars(owner) if isinstance(owner, type) else {}
+        if isinstance(owner, type) and attribute not in own:  # inherited: shadow it here only
+            undo.append((owner, attribute, None))
+            setattr(owner, attribute, stand_in_for(attribute, dotted))
+            continue
+        original = own.get(attribute)
+        stand_in = stand_in_for(attribute, dotted)
         code = getattr(target, "__code__", None)
         if code is not None and not code.co_freevars:
             undo.append((target, "__code__", code))
@@ -102,7 +111,10 @@ def withheld(names):
 
     def restore():
         for holder, attribute, value in reversed(undo):
-            setattr(holder, attribute, value)
+            if value is None:
+                delattr(holder, attribute)
+            else:
+                setattr(holder, attribute, value)
 
     return restore
 
