@@ -87,6 +87,8 @@ RIGHT = {
     ],
     "l10-exploding-run-test": [
         RIGHT_RUN,
+        # the gradient it is given changed in place
+        RIGHT_RUN.replace("        dz = G * (z > 0)\n", "        G *= z > 0\n        dz = G\n"),
         # uniform weights on (-r, r), r = sqrt(6 / n_in); the slope by relu_derivative; arrays
         _draw("rng.uniform(-np.sqrt(6 / n_in), np.sqrt(6 / n_in), (n_in, n_out))")
         .replace("(z > 0)", "relu_derivative(z)")
@@ -433,3 +435,39 @@ def test_the_hints_go_in_steps_and_never_give_the_code():
     assert "Hint 2 of 2: W^[l] of shape" in second
     for code in ("rng.normal(", "np.sqrt", "size=", "@", ".T", "zip("):
         assert code not in second
+
+
+# --- whatever the check accepts runs in the lesson's later cells -----------------------------
+
+
+def _cell(lesson_text: str) -> str:
+    import nbformat
+    from exercise_util import ROOT
+
+    (path,) = (ROOT / "notebooks").glob("10_*.ipynb")
+    (source,) = [
+        c.source
+        for c in nbformat.read(path, as_version=4).cells
+        if c.cell_type == "code" and lesson_text in c.source
+    ]
+    return source
+
+
+@pytest.mark.parametrize("answer", RIGHT["l10-exploding-run-test"])
+def test_every_accepted_run_goes_through_the_cell_after_it(answer, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course import plots
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    X_digits, _ = dl.datasets.load_digits()
+    namespace = {"np": np, "dl": dl, "plt": plt, "plots": plots, "SEED": 3}
+    namespace["relu_derivative"] = dl.activations.relu_derivative
+    namespace["X_probe"] = X_digits[np.random.default_rng(3).permutation(len(X_digits))[:256]]
+    exec(answer, namespace)
+    exec(_cell("G_top = "), namespace)
+    plt.close("all")
+    assert set(namespace["relu_runs"]) == {"He × 0.5", "He × 1", "He × 1.5"}
