@@ -14,6 +14,8 @@ such button. The launch buttons open the committed learner editions in ``learner
 
 Its table of contents, ``book/_toc.yml``, is made from ``course.syllabus``: the
 introduction, then every ready lesson in order, then the teachers' page and the glossary.
+The lessons run with ``COURSE_STATIC_EXPLORERS=1``: each explorer shows its reader view,
+precomputed states the page switches between with no kernel (``course.widgets.static``).
 MathJax 3, the ipywidgets HTML manager and RequireJS come from the npm registry
 (``book/package.json``) and are copied into ``book/static-assets/``, so the pages typeset
 math and show widget views offline.
@@ -35,6 +37,7 @@ from course.editions import read_notebook, reader_edition
 from course.errors import CourseError
 from course.lessons import add_root_option, ready_lessons, root_of
 from course.publish import book_settings, merge, repository_url, write_learner
+from course.reader_edition import STATIC_ENV
 from course.syllabus import Lesson
 from course.workspace import learner_copy
 
@@ -244,7 +247,8 @@ def build_book(
         for path in write_learner(root, lessons):
             print(f"updated {path}, the learner edition the launch buttons open", flush=True)
     stage = write_sources(root, lessons, url)
-    done = subprocess.run(build_command(stage, out), cwd=root, check=False)
+    env = {**os.environ, STATIC_ENV: "1"}  # explorers precompute their reader views
+    done = subprocess.run(build_command(stage, out), cwd=root, env=env, check=False)
     html = out / "_build" / "html"
     if done.returncode != 0 or not (html / "index.html").is_file():
         raise CourseError(

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from course.widgets.static import (
+    Axis,
+    ReaderViewMixin,
+    control_axis,
+    default_values,
+    html_copy,
+    picture_copy,
+)
 
 #: the resolution of a picture on screen; widget images are drawn at twice it (sharp on HiDPI)
 SCREEN_DPI = 80
@@ -49,19 +58,32 @@ def caption_html(text: str) -> str:
 # ---------------------------------------------------------------- interactive view
 
 
-class InteractiveView(W.VBox):
+class InteractiveView(ReaderViewMixin, W.VBox):
     """Controls and the view they drive, like ``ipywidgets.interactive``.
 
     ``fn(**values)`` returns a matplotlib Figure, drawn into ``image``, or a string, shown in
     ``text``. Nothing goes through an ``Output`` widget, whose capture of displayed output
     can stall a headless run (papermill, nbval, the book build) until the cell times out.
     ``alt`` is the picture's text alternative; by default the figure's axes titles.
+    ``reader`` gives, by control name, the values the static book precomputes (by default
+    ``course.widgets.static.default_values`` of each control).
     """
 
     def __init__(
-        self, fn: Callable[..., Figure | str], controls: dict[str, W.ValueWidget], alt: str = ""
+        self,
+        fn: Callable[..., Figure | str],
+        controls: dict[str, W.ValueWidget],
+        alt: str = "",
+        reader: dict[str, Sequence[Any]] | None = None,
     ) -> None:
         self.fn, self.controls, self.alt = fn, controls, alt
+        self.reader_values = dict(reader or {})
+        unknown = set(self.reader_values) - set(controls)
+        if unknown:
+            raise ValueError(
+                f"reader values for {sorted(unknown)}, which are not controls "
+                f"({', '.join(controls)})"
+            )
         self.image = W.Image(format="png")
         self.caption = W.HTML()
         self.text = W.HTML()
@@ -69,6 +91,19 @@ class InteractiveView(W.VBox):
             control.observe(lambda _: self.update(), names="value")
         super().__init__([W.HBox(list(controls.values())), self.image, self.caption, self.text])
         self.update()
+
+    def reader_axes(self) -> list[Axis]:
+        """One axis per control: its lesson's reader values, or its default values."""
+        return [
+            control_axis(control, self.reader_values.get(name) or default_values(control))
+            for name, control in self.controls.items()
+        ]
+
+    def reader_capture(self) -> list[W.Widget]:
+        """The picture (or text) and caption on show now."""
+        if self.image.layout.display == "none":
+            return [html_copy(self.text)]
+        return [picture_copy(self.image), html_copy(self.caption)]
 
     @property
     def values(self) -> dict[str, Any]:
@@ -92,9 +127,16 @@ class InteractiveView(W.VBox):
 
 
 def interactive_view(
-    fn: Callable[..., Figure | str], *, alt: str = "", **controls: W.ValueWidget
+    fn: Callable[..., Figure | str],
+    *,
+    alt: str = "",
+    reader: dict[str, Sequence[Any]] | None = None,
+    **controls: W.ValueWidget,
 ) -> InteractiveView:
-    """Controls (``name=widget``) driving ``fn(**values)``, which returns a Figure or text."""
+    """Controls (``name=widget``) driving ``fn(**values)``, which returns a Figure or text.
+
+    ``reader`` names, by control, the values the static book precomputes for its readers.
+    """
     if not controls:
         raise ValueError("interactive_view needs at least one control, e.g. k=IntSlider(...)")
     for name, control in controls.items():
@@ -103,7 +145,4 @@ def interactive_view(
                 f"control {name!r} must be an ipywidgets value widget (a slider, a dropdown...); "
                 f"got {type(control).__name__}"
             )
-    return InteractiveView(fn, controls, alt=alt)
-
-
-# ---------------------------------------------------------------- perceptron stepper
+    return InteractiveView(fn, controls, alt=alt, reader=reader)

@@ -22,12 +22,18 @@ from matplotlib.figure import Figure
 import dlcore as dl
 from course.plots import plot_descent
 from course.widgets.base import caption_html, figure_png
+from course.widgets.static import Axis, ReaderViewMixin, control_axis, html_copy, picture_copy
 from dlcore.validation import check_fraction, check_positive
 
 __all__ = ["SURFACES", "LearningRateExplorer", "Surface", "descent_path", "learning_rate_explorer"]
 
 #: a path that gets this far from the origin has left for infinity: it is cut there
 ESCAPE = 1e6
+#: the learning rates the static book precomputes: lesson 09's 0.02, 0.18, 0.19 and 0.21,
+#: and larger ones that diverge on both losses
+READER_LRS = (0.02, 0.05, 0.1, 0.18, 0.19, 0.21, 0.3, 0.6)
+#: the momentums the static book precomputes: off, and lesson 09's 0.9
+READER_MOMENTUMS = (0.0, 0.9)
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,7 @@ def largest_stable_lr(curvature: float, momentum: float = 0.0) -> float:
     return 2.0 * (1.0 + momentum) / curvature
 
 
-class LearningRateExplorer(W.VBox):
+class LearningRateExplorer(ReaderViewMixin, W.VBox):
     """Sliders for the learning rate (log scale), the starting point, the number of steps and
     the momentum; a dropdown for the loss. The figure shows the path of the weights on the
     loss (curve or contours) and the loss after each step.
@@ -192,6 +198,20 @@ class LearningRateExplorer(W.VBox):
         super().__init__([controls, self.image, self.readout, self.caption])
         self._quiet = False
         self.update()
+
+    reader_name = "learning-rate explorer"
+
+    def reader_axes(self) -> list[Axis]:
+        """Both losses, READER_LRS and READER_MOMENTUMS, from each loss's default start."""
+        return [
+            control_axis(self.surface_menu, list(SURFACES)),
+            control_axis(self.lr, READER_LRS),
+            control_axis(self.momentum, READER_MOMENTUMS),
+        ]
+
+    def reader_capture(self) -> list[W.Widget]:
+        """The picture, the readout and the caption on show now."""
+        return [picture_copy(self.image), html_copy(self.readout), html_copy(self.caption)]
 
     def _set_surface(self, name: str, start: Sequence[float] | None) -> None:
         """Point the start sliders at the surface's view and its default (or given) start."""

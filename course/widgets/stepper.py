@@ -11,10 +11,18 @@ import numpy as np
 from course.palette import OKABE_ITO, PALETTE
 from course.plots import draw_line, plot_data, shade_regions
 from course.widgets.base import IMAGE_WIDTH, SCREEN_DPI, _new_figure, caption_html, figure_png
+from course.widgets.static import (
+    MAX_STATES,
+    Axis,
+    ReaderViewMixin,
+    html_copy,
+    picture_copy,
+    reader_view,
+)
 from dlcore import Perceptron
 
 
-class PerceptronStepper(W.VBox):
+class PerceptronStepper(ReaderViewMixin, W.VBox):
     r"""Replay of ``Perceptron(lr, epochs, seed).fit(X, y).steps_``, one presentation a click.
 
     The widget does not re-implement the rule: it fits a ``dlcore.Perceptron`` once and shows
@@ -104,6 +112,49 @@ class PerceptronStepper(W.VBox):
         rest = self.n_samples - self.position if self.position < self.n_samples else self.n_samples
         if not self.finished:
             self._go_to(min(self.shown + rest, len(self.steps)))
+
+    reader_name = "stepper"
+    #: presentations after the opening one that the static book precomputes (Step clicks)
+    READER_STEPS = 20
+
+    def reader_axes(self) -> list[Axis]:
+        """The presentations the static book precomputes: the start (Reset), after each
+        update and at each epoch's end (Epoch), and the READER_STEPS after the opening one
+        (Step); the last one too."""
+        end = len(self.steps)
+        updates = [i + 1 for i, s in enumerate(self.steps) if s.updated]
+        epochs = range(self.n_samples, end + 1, self.n_samples)
+        steps = range(self.shown, min(self.shown + self.READER_STEPS, end) + 1)
+        shown = sorted({0, *updates, *epochs, *steps, end})
+        if len(shown) > MAX_STATES:  # many updates (data no line separates): keep the clicks
+            kept = {0, end, *steps, *epochs}
+            rest = [k for k in shown if k not in kept]
+            shown = sorted(kept | set(rest[:: -(-len(rest) // (MAX_STATES - len(kept)))]))
+        return [
+            Axis("presentation", shown, self._go_to, self.shown, [self._named(k) for k in shown])
+        ]
+
+    def _named(self, shown: int) -> str:
+        """How the reader's slider names the state after ``shown`` presentations."""
+        if shown == 0:
+            return "start"
+        epoch, position = 1 + (shown - 1) // self.n_samples, (shown - 1) % self.n_samples + 1
+        return f"epoch {epoch}, {position}/{self.n_samples}" + (
+            " (update)" if self.steps[shown - 1].updated else ""
+        )
+
+    def reader_capture(self) -> list[W.Widget]:
+        """The picture, its caption and the status table on show now."""
+        picture = W.VBox([picture_copy(self.image, IMAGE_WIDTH), html_copy(self.caption)])
+        return [W.HBox([picture, html_copy(self.status)])]
+
+    def reader(self) -> W.VBox:
+        """The reader view, with a Play button that replays the presentations."""
+        if getattr(self, "_reader", None) is None:
+            self._reader = reader_view(
+                self.reader_axes(), self.reader_capture, what=self.reader_name, play=True
+            )
+        return self._reader
 
     def total_errors(self) -> int:
         """Samples of the whole data set the current weights misclassify."""

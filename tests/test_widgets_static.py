@@ -1,0 +1,165 @@
+"""The explorers' reader views: precomputed states that a static page switches between.
+
+In the book (``COURSE_STATIC_EXPLORERS=1``) an explorer displays as a reader view: one
+control per axis, a Stack of drawings per level whose ``selected_index`` follows the
+control's ``index`` through a ``jslink`` (so the page needs no kernel), and a note saying
+how many states it holds. The pages themselves are tested in Chromium (test_browser.py).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+import pytest
+
+import dlcore as dl
+from course.reader_edition import STATIC_ENV, static_pages
+from course.widgets import interactive_view, learning_rate_explorer, perceptron_stepper
+from course.widgets.static import MAX_STATES, control_axis, default_values, reader_view
+
+
+def _stacks(widget: W.Widget) -> list[W.Stack]:
+    found = [widget] if isinstance(widget, W.Stack) else []
+    for child in getattr(widget, "children", ()):
+        found += _stacks(child)
+    return found
+
+
+def _links_to(view: W.VBox, target: W.Widget) -> list[W.Widget]:
+    """The widgets the reader view jslinks to ``target``'s selected_index."""
+    return [link.source[0] for link in view.links if link.target == (target, "selected_index")]
+
+
+def test_the_switch_is_the_environment_variable(monkeypatch):
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    assert not static_pages()
+    monkeypatch.setenv(STATIC_ENV, "1")
+    assert static_pages()
+
+
+def test_a_reader_view_holds_every_combination_linked_to_its_controls():
+    a, b = W.IntSlider(value=2, min=1, max=3, description="a"), W.Dropdown(options=["x", "y"])
+    b.description = "b"
+    seen = []
+
+    def capture():
+        seen.append((a.value, b.value))
+        return [W.HTML(f"{a.value}{b.value}")]
+
+    view = reader_view([control_axis(a, [1, 2, 3]), control_axis(b, ["x", "y"])], capture)
+    assert sorted(seen) == [(i, s) for i in (1, 2, 3) for s in ("x", "y")]
+    assert (a.value, b.value) == (2, "x"), "the live controls are put back"
+    note, row, top = view.children
+    assert "6 precomputed states" in note.value and "course lab" in note.value
+    slider, menu = row.children
+    assert isinstance(slider, W.SelectionSlider) and slider.options == ("1", "2", "3")
+    assert slider.index == 1 and slider.description == "a" and menu.description == "b"
+    assert top.selected_index == 1 and len(top.children) == 3
+    assert _links_to(view, top) == [slider]
+    for i, inner in enumerate(top.children):
+        assert _links_to(view, inner) == [menu]
+        texts = [leaf.children[0].value for leaf in inner.children]
+        assert texts == [f"{i + 1}x", f"{i + 1}y"]
+
+
+def test_a_reader_view_refuses_too_many_states():
+    big = W.IntSlider(min=0, max=1000)
+    with pytest.raises(ValueError, match=f"would hold 1001 states; at most {MAX_STATES}"):
+        reader_view([control_axis(big, range(1001))], list)
+
+
+@pytest.mark.parametrize(
+    ("control", "values"),
+    [
+        (W.IntSlider(value=3, min=1, max=6), [1, 2, 3, 4, 5, 6]),
+        (W.IntSlider(value=4096, min=256, max=16384, step=256), [256, 512, 1024, 2048, 4096,
+                                                                  8192, 16384]),
+        (W.FloatSlider(value=0.3, min=0.0, max=1.0, step=0.05), [0.0, 0.125, 0.25, 0.3, 0.375,
+                                                                  0.5, 0.625, 0.75, 0.875, 1.0]),
+        (W.Checkbox(value=True), [False, True]),
+        (W.Dropdown(options=[("one", 1), ("two", 2)]), [1, 2]),
+    ],
+)  # fmt: skip
+def test_default_values_cover_a_control_with_its_current_value(control, values):
+    assert default_values(control) == values
+
+
+def test_in_the_book_the_learning_rate_explorer_displays_its_reader_view(monkeypatch):
+    monkeypatch.setenv(STATIC_ENV, "1")
+    explorer = learning_rate_explorer(surface="valley", lr=0.19, steps=30)
+    bundle = explorer._repr_mimebundle_()
+    shown = bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
+    view = explorer.reader()
+    assert shown == view.model_id != explorer.model_id
+    assert "32 precomputed states" in view.children[0].value
+    menu, lr, momentum = view.children[1].children
+    assert (menu.description, lr.description, momentum.description) == ("loss", "η", "momentum μ")
+    assert {"0.19", "0.21", "0.6"} <= set(lr.options) and lr.value == "0.19"
+    assert momentum.options == ("0", "0.9")
+    # the live explorer is back at its opening state, which the lesson asserts on
+    assert explorer.lr.value == 0.19 and explorer.surface.name == "valley"
+    assert not explorer.diverged
+    pictures = [leaf.children[0].value for s in _stacks(view) for leaf in s.children
+                if isinstance(leaf, W.VBox)]  # fmt: skip
+    assert len(pictures) == 32 and len(set(pictures)) == 32, "every state draws its own picture"
+    assert sum(map(len, pictures)) < 2_000_000
+
+
+def test_outside_the_book_an_explorer_displays_itself_live(monkeypatch):
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    explorer = learning_rate_explorer()
+    shown = explorer._repr_mimebundle_()["application/vnd.jupyter.widget-view+json"]
+    assert shown["model_id"] == explorer.model_id
+
+
+def test_the_steppers_reader_view_replays_updates_epochs_and_clicks(monkeypatch):
+    monkeypatch.setenv(STATIC_ENV, "1")
+    X, y = dl.datasets.make_linear(n_samples=60, seed=0)
+    stepper = perceptron_stepper(X, y, updates=2)
+    opening = stepper.shown
+    (axis,) = stepper.reader_axes()
+    updates = {i + 1 for i, s in enumerate(stepper.steps) if s.updated}
+    assert {0, len(stepper.steps)} | updates <= set(axis.values)
+    assert set(range(opening, opening + 21)) & set(range(len(stepper.steps) + 1)) <= set(
+        axis.values
+    )
+    view = stepper.reader()
+    player, slider = view.children[1].children
+    assert isinstance(player, W.Play) and player.max == len(axis.values) - 1
+    assert any(link.source == (player, "value") for link in view.links)
+    assert slider.value == axis.shown()[axis.values.index(opening)]
+    assert stepper.shown == opening and stepper.last.updated
+    labels = axis.shown()
+    assert labels[0] == "start" and any(label.endswith("(update)") for label in labels)
+
+
+def test_interactive_view_takes_the_lessons_reader_values(monkeypatch):
+    monkeypatch.setenv(STATIC_ENV, "1")
+    view = interactive_view(
+        lambda k, on: f"k = {k}, {on}",
+        k=W.IntSlider(value=2, min=0, max=50, description="k"),
+        on=W.Checkbox(value=False, description="on"),
+        reader={"k": (1, 2, 5)},
+    )
+    reader = view.reader()
+    assert "6 precomputed states" in reader.children[0].value
+    texts = [leaf.children[0].value for s in _stacks(reader) for leaf in s.children
+             if isinstance(leaf, W.VBox)]  # fmt: skip
+    assert "k = 5, True" in texts[-1] and len(texts) == 6
+    with pytest.raises(ValueError, match=r"reader values for \['x'\]"):
+        interactive_view(lambda k: "", k=W.IntSlider(), reader={"x": (1,)})
+
+
+def test_a_small_picture_is_narrower_and_lighter():
+    import io
+
+    from PIL import Image
+
+    from course.widgets.static import PICTURE_WIDTH, small_png
+
+    explorer = learning_rate_explorer()
+    png = bytes(explorer.image.value)
+    small = small_png(png)
+    width = Image.open(io.BytesIO(small)).width
+    assert width == PICTURE_WIDTH and len(small) < len(png) / 2
+    assert np.asarray(Image.open(io.BytesIO(small)).convert("RGB")).std() > 10  # not blank
