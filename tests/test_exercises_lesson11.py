@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from exercise_util import checked, exercise_cells, graded, right_everywhere, wrong_everywhere
+from exercise_util import (
+    ROOT,
+    checked,
+    exercise_cells,
+    graded,
+    right_everywhere,
+    wrong_everywhere,
+)
 
 import dlcore as dl
 from course.exercises import lesson11
@@ -304,3 +311,59 @@ def test_kept_indices_reads_every_accepted_spelling():
     for bad in ([[0, 0, 4, 4]], [1.5], [4], [1, 1], "ab"):
         with pytest.raises(ValueError, match="kept"):
             lesson11.kept_indices(bad, 4)
+
+
+def _lesson_until_after(test_id: str, answer: str) -> str:
+    """The lesson's code cells run in order up to the first cell after ``test_id``'s test
+    cell, with ``answer`` in place of its solution (the other solutions as the instructor
+    wrote them); what the cells printed."""
+    import contextlib
+    import io
+
+    import matplotlib
+    import nbformat
+    from test_release import unmarked
+
+    from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    (path,) = (ROOT / "notebooks").glob("11_*.ipynb")
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    namespace: dict = {"__name__": "__lesson__"}
+    printed, after = io.StringIO(), False
+    with contextlib.redirect_stdout(printed), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plt, "show", lambda *a, **k: plt.close("all"))
+        for cell in cells:
+            source = unmarked(cell.source) if is_solution_cell(cell) else cell.source
+            if is_test_cell(cell) and nbgrader_meta(cell)["grade_id"] == test_id:
+                after = True
+            elif is_solution_cell(cell) and nbgrader_meta(cell)["grade_id"] == test_id[:-5]:
+                source = answer
+            elif after:
+                exec(source, namespace)
+                break
+            exec(source, namespace)
+    plt.close("all")
+    return printed.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("test_id", "answer", "shown"),
+    [
+        *(("l11-iou-test", a, "agrees: True") for a in RIGHT["l11-iou-test"]),
+        *(("l11-nms-test", a, "keeps 1 of its 4 boxes") for a in RIGHT["l11-nms-test"]),
+        *(
+            ("l11-causal-attention-test", a, "gives this matrix: True")
+            for a in RIGHT["l11-causal-attention-test"]
+        ),
+    ],
+)
+def test_a_right_answer_runs_in_the_cell_after_its_check(test_id, answer, shown):
+    """Whatever the check accepts also runs in the cell that uses it, and gives the
+    lesson's result there."""
+    printed = _lesson_until_after(test_id, answer)
+    assert "\u2714 " in printed and shown in printed, printed[-600:]
+    if test_id == "l11-nms-test":
+        assert printed.count(shown) == 3
