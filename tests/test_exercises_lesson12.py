@@ -38,6 +38,25 @@ def loop(*calls: str, epoch_loss: str = "") -> str:
     return source
 
 
+#: a module of one's own; FORWARD is replaced by what forward returns
+MODULE = (
+    "def two_layer_net(n_in, n_hidden, n_out):\n"
+    "    from torch import nn\n"
+    "    class Net(nn.Module):\n"
+    "        def __init__(self):\n"
+    "            super().__init__()\n"
+    "            self.first = nn.Linear(n_in, n_hidden)\n"
+    "            self.second = nn.Linear(n_hidden, n_out)\n"
+    "        def forward(self, X):\n"
+    "            return FORWARD\n"
+    "    return Net()"
+)
+
+
+def module(forward: str) -> str:
+    return MODULE.replace("FORWARD", forward)
+
+
 RIGHT = {
     "l12-to-torch-state-test": [
         "def to_torch_state(weights):\n    return {f'{2 * i}.' + k: v for i, (W, b) in "
@@ -95,6 +114,27 @@ RIGHT = {
         "        losses.append(total / len(loader.dataset))\n"
         "    return losses",
     ],
+    "l12-two-layer-net-test": [
+        module("self.second(self.first(X).relu())"),
+        module("self.second(nn.functional.relu(self.first(X)))"),
+        "def two_layer_net(n_in, n_hidden, n_out):\n    from torch import nn\n"
+        "    return nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(),\n"
+        "                         nn.Linear(n_hidden, n_out))",
+        # the output layer created first, a ReLU module, torch imported in forward
+        "def two_layer_net(n_in, n_hidden, n_out):\n"
+        "    from torch import nn\n"
+        "    class Net(nn.Module):\n"
+        "        def __init__(self):\n"
+        "            super().__init__()\n"
+        "            self.out = nn.Linear(n_hidden, n_out)\n"
+        "            self.act = nn.ReLU()\n"
+        "            self.inp = nn.Linear(n_in, n_hidden)\n"
+        "        def forward(self, x):\n"
+        "            import torch\n"
+        "            h = torch.clamp(self.inp(x), min=0)\n"
+        "            return self.out(self.act(h))\n"
+        "    return Net()",
+    ],
 }
 
 WRONG = {
@@ -147,6 +187,24 @@ WRONG = {
             "one per epoch",
         ),
     ],
+    "l12-two-layer-net-test": [
+        (
+            module("self.second(self.first(X).relu()).softmax(dim=1)"),
+            "the outputs are probabilities",
+        ),
+        (module("self.second(self.first(X))"), "the hidden layer's ReLU is missing"),
+        (module("self.second(self.first(X).sigmoid())"), "the hidden layer uses a sigmoid"),
+        (module("self.second(self.first(X).relu()).relu()"), "clips the negative logits"),
+        (
+            module("self.second(self.first(X).relu())").replace("return Net()", "return Net"),
+            "expected an nn.Module, got type",
+        ),
+        (
+            "def two_layer_net(n_in, n_hidden, n_out):\n    from torch import nn\n"
+            "    return nn.Sequential(nn.Linear(n_in, n_out))",
+            "expected 4 parameters of the shapes",
+        ),
+    ],
 }
 
 
@@ -181,19 +239,25 @@ def test_a_second_wrong_answer_shows_the_next_hint_never_the_code():
 def test_without_torch_the_loops_check_says_torch_is_needed_and_does_not_fail(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch raises ImportError
     checks.check_train_epochs(lambda *args: [])
-    assert capsys.readouterr().out.strip() == checks.NEEDS_TORCH
+    checks.check_two_layer_net(lambda *args: None)
+    assert capsys.readouterr().out.split("\n")[:2] == [checks.NEEDS_TORCH] * 2
     spec = builtin()["l12-train-epochs-test"]
     got = lesson12.trained_in_torch(lambda *args: [], *spec.cases[0].args)
     assert "needs PyTorch" in spec.verdict(spec.cases[0].args, got)
+    spec = builtin()["l12-two-layer-net-test"]
+    got = lesson12.module_logits(lambda *args: None, *spec.cases[0].args)
+    assert "needs PyTorch" in spec.verdict(spec.cases[0].args, got)
 
 
-def test_the_reference_and_the_mistakes_need_no_torch(monkeypatch):
+@pytest.mark.parametrize("test_id", ["l12-train-epochs-test", "l12-two-layer-net-test"])
+def test_the_reference_and_the_mistakes_need_no_torch(monkeypatch, test_id):
     monkeypatch.setitem(sys.modules, "torch", None)
-    spec = builtin()["l12-train-epochs-test"]
+    spec = builtin()[test_id]
     for case in spec.cases:
         expected = spec.expected(case.args)
-        assert len(expected["losses"]) == case.args[-1]
         assert spec.diagnosis(case.args, expected) == ""
+        for mistake in spec.mistakes:  # each mistake gives other numbers on every case
+            assert spec.compare(expected, mistake.wrong(*case.args)) is not None
 
 
 def test_the_state_dict_loads_into_the_torch_model(torch):
@@ -206,17 +270,6 @@ def test_the_state_dict_loads_into_the_torch_model(torch):
     net.load_state_dict({k: torch.as_tensor(v) for k, v in state.items()})
     X = np.array([[0.5, 0.8], [1.0, -2.0], [0.3, 0.1]])
     assert np.allclose(net(torch.from_numpy(X)).detach().numpy(), model.predict(X))
-
-
-def test_each_training_mistake_changes_every_case():
-    """Every typical mistake gives other numbers than the reference on each case, so that
-    no case lets one through (the 7 points' last batch is smaller, for the means)."""
-    spec = builtin()["l12-train-epochs-test"]
-    for case in spec.cases:
-        expected = spec.expected(case.args)
-        for mistake in spec.mistakes:
-            wrong = mistake.wrong(*case.args)
-            assert spec.compare(expected, wrong) is not None, (mistake.hint[:40], case.label)
 
 
 def test_the_learners_loop_on_the_digits_does_what_the_lesson_says_at_every_seed(torch):

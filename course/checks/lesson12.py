@@ -1,9 +1,10 @@
 """Checks for lesson 12, from dlcore to PyTorch: weights in torch's layout, accumulated
-gradients, and a training loop over a ``DataLoader``.
+gradients, a training loop over a ``DataLoader``, and a network as an ``nn.Module``.
 
 The first two checks run without PyTorch (the answers are numpy arrays, or anything
 ``np.asarray`` reads, torch tensors included, and a letter). The training loop's check
-runs the learner's loop on PyTorch objects, so it needs PyTorch: without it, it says so.
+runs the learner's loop on PyTorch objects, and the module's check builds the learner's
+module, so both need PyTorch: without it, they say so.
 """
 
 from __future__ import annotations
@@ -21,14 +22,25 @@ __all__ = [
     "check_accumulation_prediction",
     "check_to_torch_state",
     "check_train_epochs",
+    "check_two_layer_net",
 ]
 
-#: what the loop's check says where PyTorch cannot be imported
+#: what the checks of the PyTorch exercises say where PyTorch cannot be imported
 NEEDS_TORCH = (
-    "PyTorch is not installed, and this exercise runs your loop on PyTorch's model, "
-    "DataLoader and optimizer: install it (the cell after the imports says how), restart "
-    "the kernel and run this check again. (Not checked, so not counted as wrong.)"
+    "PyTorch is not installed, and this exercise runs your code on PyTorch's objects: "
+    "install it (the cell after the imports says how), restart the kernel and run this "
+    "check again. (Not checked, so not counted as wrong.)"
 )
+
+
+def _have_torch() -> bool:
+    """Whether PyTorch can be imported; when not, say so (the check cannot run)."""
+    try:
+        import torch  # noqa: F401 (only: is it there?)
+    except ImportError:
+        print(NEEDS_TORCH)
+        return False
+    return True
 
 
 def check_to_torch_state(fn: Callable[..., Any]) -> None:
@@ -56,9 +68,15 @@ def check_train_epochs(fn: Callable[..., Any]) -> None:
     :math:`\frac{1}{n}\sum_\text{batches} n_\text{batch} L_\text{batch}`. Compared with
     dlcore's ``backprop`` and ``SGD`` on the same weights and batches, in float64.
     """
-    try:
-        import torch  # noqa: F401 (only: is it there?)
-    except ImportError:
-        print(NEEDS_TORCH)
-        return
-    check(lesson12.TRAIN_EPOCHS, fn)
+    if _have_torch():
+        check(lesson12.TRAIN_EPOCHS, fn)
+
+
+def check_two_layer_net(fn: Callable[..., Any]) -> None:
+    r"""Check ``two_layer_net(n_in, n_hidden, n_out)``: an ``nn.Module`` of your own whose
+    forward computes the logits
+    :math:`\mathrm{ReLU}(X W_1^\top + \mathbf{b}_1) W_2^\top + \mathbf{b}_2` (torch's
+    layout), with its two Linear layers' weights set by the check.
+    """
+    if _have_torch():
+        check(lesson12.TWO_LAYER_NET, fn)

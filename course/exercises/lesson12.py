@@ -1,5 +1,5 @@
 """Lesson 12, from dlcore to PyTorch: weights in torch's layout, what ``.grad`` holds after two
-backward passes, and a training loop over a ``DataLoader``.
+backward passes, a training loop over a ``DataLoader``, and a network as an ``nn.Module``.
 
 This module imports no PyTorch. The drivers build the torch objects inside their bodies, in
 the kernel that runs the learner's answer; the references and the typical mistakes are
@@ -415,4 +415,151 @@ TRAIN_EPOCHS = implement(
     success="train_epochs trains as dlcore does, batch for batch: the same losses and weights",
 )
 
-EXERCISES = [TO_TORCH_STATE, GRAD_ACCUMULATION, TRAIN_EPOCHS]
+# --- Exercise 4: a network as an nn.Module of one's own ----------------------------------------
+
+
+def _two_layer(n_in, n_hidden, n_out, weights, X, hidden="relu", output=None):
+    """dlcore's Dense(n_in, n_hidden, hidden), Dense(n_hidden, n_out, output) with
+    ``weights`` [(W1, b1), (W2, b2)], on ``X``: its outputs (logits without ``output``)."""
+    model = dl.Sequential(
+        [dl.Dense(n_in, n_hidden, activation=hidden), dl.Dense(n_hidden, n_out, activation=output)]
+    )
+    for layer, (W, b) in zip(model.layers, weights, strict=True):
+        layer.W[:], layer.b[:] = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    return {"logits": model.forward(np.asarray(X, dtype=float)).tolist()}
+
+
+def two_layer_net(n_in, n_hidden, n_out, weights, X):
+    r"""Reference: the logits :math:`\mathrm{ReLU}(X W_1 + \mathbf{b}_1) W_2 + \mathbf{b}_2`,
+    by dlcore's ``Dense`` layers (a ReLU hidden layer, no activation on the output)."""
+    return _two_layer(n_in, n_hidden, n_out, weights, X)
+
+
+def _softmax_out(n_in, n_hidden, n_out, weights, X):
+    return _two_layer(n_in, n_hidden, n_out, weights, X, output="softmax")
+
+
+def _no_relu(n_in, n_hidden, n_out, weights, X):
+    return _two_layer(n_in, n_hidden, n_out, weights, X, hidden=None)
+
+
+def _sigmoid_hidden(n_in, n_hidden, n_out, weights, X):
+    return _two_layer(n_in, n_hidden, n_out, weights, X, hidden="sigmoid")
+
+
+def _relu_out(n_in, n_hidden, n_out, weights, X):
+    return _two_layer(n_in, n_hidden, n_out, weights, X, output="relu")
+
+
+def module_logits(target, n_in, n_hidden, n_out, weights, X):
+    """Driver: ``target(n_in, n_hidden, n_out)`` must be an nn.Module with two Linear
+    layers' parameters; they are set to ``weights`` (dlcore's layout, each parameter found
+    by its shape) in float64, and the module's output on ``X`` is sent back. The course's
+    own reference and mistakes (computed with dlcore) are called on the data instead."""
+    if getattr(target, "__module__", None) == "course.exercises.lesson12":
+        return target(n_in, n_hidden, n_out, weights, X)
+    try:
+        import torch
+        from torch import nn
+    except ImportError:
+        return {"error": "this exercise needs PyTorch, which is not installed here"}
+    model = target(n_in, n_hidden, n_out)
+    if not isinstance(model, nn.Module):
+        return {"error": f"expected an nn.Module, got {type(model).__name__}"}
+    model = model.to(torch.float64)
+    (W1, b1), (W2, b2) = weights
+    values = {
+        (n_hidden, n_in): torch.tensor(W1, dtype=torch.float64).T,
+        (n_hidden,): torch.tensor(b1, dtype=torch.float64),
+        (n_out, n_hidden): torch.tensor(W2, dtype=torch.float64).T,
+        (n_out,): torch.tensor(b2, dtype=torch.float64),
+    }
+    shapes = sorted(tuple(p.shape) for p in model.parameters())
+    if shapes != sorted(values):
+        return {"error": f"expected 4 parameters of the shapes {sorted(values)} (each "
+                f"Linear's weight (out, in) and bias), got {shapes}"}  # fmt: skip
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.copy_(values[tuple(parameter.shape)])
+        out = model(torch.tensor(X, dtype=torch.float64))
+    if not hasattr(out, "detach"):
+        return {"error": f"expected forward to return a tensor, got {type(out).__name__}"}
+    return {"logits": out.detach().numpy().tolist()}
+
+
+def _logits(expected: dict, got: object) -> str | None:
+    """Right when the module's output is the reference's logits."""
+    if not isinstance(got, dict):
+        return f"expected the module's output, got {str(got)[:60]}"
+    if "error" in got:
+        return str(got["error"])
+    want, have = np.asarray(expected["logits"]), np.asarray(got["logits"], dtype=float)
+    if have.shape != want.shape:
+        return f"expected an output of shape {want.shape}, got {have.shape}"
+    if not np.allclose(have, want, rtol=1e-9, atol=1e-12):
+        want_text, have_text = str(np.round(want, 4).tolist()), str(np.round(have, 4).tolist())
+        return f"expected {want_text[:80]}, got {have_text[:80]}"
+    return None
+
+
+def _module_cases() -> tuple[Case, ...]:
+    rng = np.random.default_rng(4)
+    cases = []
+    for n_in, n_hidden, n_out, n in ((2, 3, 4, 5), (4, 6, 3, 4), (64, 32, 10, 3)):
+        weights = [
+            (
+                np.round(rng.normal(0, 0.8, (n_in, n_hidden)), 3).tolist(),
+                np.round(rng.normal(0, 0.3, n_hidden), 3).tolist(),
+            ),
+            (
+                np.round(rng.normal(0, 0.8, (n_hidden, n_out)), 3).tolist(),
+                np.round(rng.normal(0, 0.3, n_out), 3).tolist(),
+            ),
+        ]
+        X = np.round(rng.normal(0, 1, (n, n_in)), 3).tolist()
+        label = f"two_layer_net({n_in}, {n_hidden}, {n_out}) with set weights, on {n} rows"
+        cases.append(Case((n_in, n_hidden, n_out, weights, X), label=label))
+    return tuple(cases)
+
+
+TWO_LAYER_NET = implement(
+    "l12-two-layer-net-test",
+    "two_layer_net",
+    _module_cases(),
+    two_layer_net,
+    compare=_logits,
+    driver=module_logits,
+    hints=(
+        "a module of your own is a class derived from nn.Module: its __init__ calls the "
+        "parent's __init__ first and then creates the layers as attributes, which is how "
+        "PyTorch finds their parameters; its forward says what the layers compute, in order",
+        "two attributes, Linear(n_in, n_hidden) and Linear(n_hidden, n_out); forward(X) "
+        "returns the second applied to the ReLU of the first: logits, with no activation "
+        "after the last layer (nn.CrossEntropyLoss applies the softmax itself)",
+    ),
+    mistakes=(
+        Mistake(
+            _softmax_out,
+            "the outputs are probabilities (each row sums to 1): forward must return the "
+            "logits, as digits_torch does; nn.CrossEntropyLoss applies the softmax itself",
+        ),
+        Mistake(
+            _no_relu,
+            "the hidden layer's ReLU is missing: two Linear layers in a row are one linear "
+            "map, so the network could draw only straight boundaries",
+        ),
+        Mistake(
+            _sigmoid_hidden,
+            "the hidden layer uses a sigmoid: this network is dlcore's MLP with a ReLU hidden "
+            "layer",
+        ),
+        Mistake(
+            _relu_out,
+            "a ReLU after the last Linear clips the negative logits to 0: no activation "
+            "after the output layer",
+        ),
+    ),
+    success="two_layer_net is an nn.Module of your own: Linear, ReLU, Linear, logits out",
+)
+
+EXERCISES = [TO_TORCH_STATE, GRAD_ACCUMULATION, TRAIN_EPOCHS, TWO_LAYER_NET]
