@@ -498,7 +498,8 @@ def _logits(expected: dict, got: object) -> str | None:
         return f"expected an output of shape {want.shape}, got {have.shape}"
     if not np.allclose(have, want, rtol=1e-9, atol=1e-12):
         want_text, have_text = str(np.round(want, 4).tolist()), str(np.round(have, 4).tolist())
-        return f"expected {want_text[:80]}, got {have_text[:80]}"
+        cut = [text if len(text) <= 80 else text[:77] + "..." for text in (want_text, have_text)]
+        return f"expected {cut[0]}, got {cut[1]}"
     return None
 
 
