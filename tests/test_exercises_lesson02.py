@@ -7,11 +7,19 @@ from exercise_util import checked, exercise_cells, right_everywhere, wrong_every
 
 from course.exercises import lesson02
 
-EXPONENT = (
-    "def scaling_exponent(sizes, seconds):\n"
+POWER_LAW = (
+    "def fit_power_law(sizes, seconds):\n"
     "    u, v = np.log(np.asarray(sizes, dtype=float)), np.log(np.asarray(seconds, dtype=float))\n"
-    "    return float(np.sum((u - u.mean()) * (v - v.mean())) / np.sum((u - u.mean()) ** 2))\n"
+    "    p = SLOPE\n"
+    "    return p, CONSTANT\n"
 )
+LEAST_SQUARES = "np.sum((u - u.mean()) * (v - v.mean())) / np.sum((u - u.mean()) ** 2)"
+
+
+def power_law(slope=LEAST_SQUARES, constant="np.exp(v.mean() - p * u.mean())", log="np.log"):
+    text = POWER_LAW.replace("SLOPE", slope).replace("CONSTANT", constant)
+    return text.replace("np.log(np.asarray", f"{log}(np.asarray")
+
 
 PLATEAU = (
     "def plateau_size(sizes, accuracies, tol=0.01):\n"
@@ -33,25 +41,28 @@ RIGHT = {
         "def predict_doubling():\n    return 'Eight times'",
         "predict_doubling = 'c'",
     ],
-    "l02-scaling-exponent-test": [
-        EXPONENT,
-        # log base 10 and np.cov / np.var; an array of one number
-        "def scaling_exponent(sizes, seconds):\n"
+    "l02-power-law-test": [
+        power_law(),
+        # log base 10 and np.cov / np.var, C undone in base 10; an array of two numbers
+        "def fit_power_law(sizes, seconds):\n"
         "    u, v = np.log10(sizes), np.log10(seconds)\n"
-        "    return np.array([np.cov(u, v, bias=True)[0, 1] / np.var(u)])\n",
-        # the normal equations with np.linalg.solve, log base 2
-        "def scaling_exponent(sizes, seconds):\n"
+        "    p = np.cov(u, v, bias=True)[0, 1] / np.var(u)\n"
+        "    return np.array([p, 10 ** (v.mean() - p * u.mean())])\n",
+        # the normal equations with np.linalg.solve, log base 2, a list
+        "def fit_power_law(sizes, seconds):\n"
         "    A = np.column_stack([np.log2(sizes), np.ones(len(sizes))])\n"
         "    p, c = np.linalg.solve(A.T @ A, A.T @ np.log2(seconds))\n"
-        "    return p\n",
-        # plain Python with math.log
+        "    return [p, 2.0**c]\n",
+        # plain Python with math.log, C as the geometric mean of t / n**p
         "import math\n"
-        "def scaling_exponent(sizes, seconds):\n"
+        "def fit_power_law(sizes, seconds):\n"
         "    u = [math.log(n) for n in sizes]\n"
         "    v = [math.log(t) for t in seconds]\n"
         "    um, vm = sum(u) / len(u), sum(v) / len(v)\n"
         "    top = sum((a - um) * (b - vm) for a, b in zip(u, v))\n"
-        "    return top / sum((a - um) ** 2 for a in u)\n",
+        "    p = top / sum((a - um) ** 2 for a in u)\n"
+        "    ratios = [t / n**p for n, t in zip(sizes, seconds)]\n"
+        "    return p, math.prod(ratios) ** (1 / len(ratios))\n",
     ],
     "l02-plateau-size-test": [
         PLATEAU,
@@ -86,73 +97,71 @@ WRONG = {
         ("def predict_doubling():\n    return True", "expected one of the letters"),
         ("def predict_doubling():\n    return 3", "expected one of the letters"),
     ],
-    "l02-scaling-exponent-test": [
+    "l02-power-law-test": [
         (
-            "def scaling_exponent(sizes, seconds):\n"
-            "    return np.log(seconds[-1] / seconds[0]) / np.log(sizes[-1] / sizes[0])",
+            power_law("np.log(seconds[-1] / seconds[0]) / np.log(sizes[-1] / sizes[0])"),
             "the first and the last size only",
         ),
+        (power_law("np.mean(np.diff(v) / np.diff(u))"), "the mean of the slopes between"),
         (
-            "def scaling_exponent(sizes, seconds):\n"
-            "    u, v = np.log(sizes), np.log(seconds)\n"
-            "    return np.mean(np.diff(v) / np.diff(u))",
-            "the mean of the slopes between neighbouring sizes",
+            power_law("np.cov(sizes, seconds, bias=True)[0, 1] / np.var(sizes)"),
+            "fitted to the times themselves",
         ),
         (
-            EXPONENT.replace(
-                "np.log(np.asarray(sizes, dtype=float))", "np.asarray(sizes, float)"
-            ).replace("np.log(np.asarray(seconds, dtype=float))", "np.asarray(seconds, float)"),
-            "fitted to the times themselves",
-        ),  # fmt: skip
-        (
-            EXPONENT.replace("np.log(np.asarray(sizes, dtype=float))", "np.asarray(sizes, float)"),
+            power_law().replace("np.log(np.asarray(sizes", "(np.asarray(sizes"),
             "only the times were put on a log scale",
         ),
         (
-            "def scaling_exponent(sizes, seconds):\n"
-            "    u, v = np.log(seconds), np.log(sizes)\n"
-            "    return np.sum((u - u.mean()) * (v - v.mean())) / np.sum((u - u.mean()) ** 2)",
+            power_law("np.sum((v - v.mean()) * (u - u.mean())) / np.sum((v - v.mean()) ** 2)"),
             "that is the slope of log n against log t",
         ),
+        (power_law("(u @ v) / (u @ u)"), "subtract the means first"),
+        (power_law(constant="v.mean() - p * u.mean()"), "undo the logarithm, C = e^c"),
+        (power_law(log="np.log10"), "undo it in the base you took, C = 10^c"),
         (
-            "def scaling_exponent(sizes, seconds):\n"
-            "    u, v = np.log(sizes), np.log(seconds)\n"
-            "    return (u @ v) / (u @ u)",
-            "subtract the means first",
+            power_law(constant="np.mean(seconds) / np.mean(sizes) ** p"),
+            "passes through the mean of the logarithms",
         ),
+        ("def fit_power_law(sizes, seconds):\n    return 3.0", "expected two numbers (p, C)"),
         (
-            "def scaling_exponent(sizes, seconds):\n"
-            "    return np.polyfit(np.log(sizes), np.log(seconds), 1)[0]",
+            "def fit_power_law(sizes, seconds):\n"
+            "    p, c = np.polyfit(np.log(sizes), np.log(seconds), 1)\n"
+            "    return p, np.exp(c)",
             "numpy.polyfit is not available in this exercise",
         ),
         (
-            "def scaling_exponent(sizes, seconds):\n"
+            "def fit_power_law(sizes, seconds):\n"
             "    A = np.column_stack([np.log(sizes), np.ones(len(sizes))])\n"
-            "    return np.linalg.lstsq(A, np.log(seconds), rcond=None)[0][0]",
+            "    p, c = np.linalg.lstsq(A, np.log(seconds), rcond=None)[0]\n"
+            "    return p, np.exp(c)",
             "numpy.linalg.lstsq is not available in this exercise",
         ),
         (
-            "def scaling_exponent(sizes, seconds):\n"
+            "def fit_power_law(sizes, seconds):\n"
             "    A = np.column_stack([np.log(sizes), np.ones(len(sizes))])\n"
-            "    return (np.linalg.pinv(A) @ np.log(seconds))[0]",
+            "    p, c = np.linalg.pinv(A) @ np.log(seconds)\n"
+            "    return p, np.exp(c)",
             "numpy.linalg.pinv is not available in this exercise",
         ),
         (
-            "def scaling_exponent(sizes, seconds):\n"
-            "    return np.polynomial.polynomial.polyfit(np.log(sizes), np.log(seconds), 1)[1]",
+            "def fit_power_law(sizes, seconds):\n"
+            "    c, p = np.polynomial.polynomial.polyfit(np.log(sizes), np.log(seconds), 1)\n"
+            "    return p, np.exp(c)",
             "numpy.polynomial.polynomial.polyfit is not available in this exercise",
         ),
         (
             "import scipy.stats\n"
-            "def scaling_exponent(sizes, seconds):\n"
-            "    return scipy.stats.linregress(np.log(sizes), np.log(seconds)).slope",
+            "def fit_power_law(sizes, seconds):\n"
+            "    fit = scipy.stats.linregress(np.log(sizes), np.log(seconds))\n"
+            "    return fit.slope, np.exp(fit.intercept)",
             "scipy.stats.linregress is not available in this exercise",
         ),
         (
             "from sklearn.linear_model import LinearRegression\n"
-            "def scaling_exponent(sizes, seconds):\n"
+            "def fit_power_law(sizes, seconds):\n"
             "    u = np.log(np.asarray(sizes, dtype=float))[:, None]\n"
-            "    return LinearRegression().fit(u, np.log(seconds)).coef_[0]",
+            "    fit = LinearRegression().fit(u, np.log(seconds))\n"
+            "    return fit.coef_[0], np.exp(fit.intercept_)",
             "sklearn.linear_model.LinearRegression.fit is not available in this exercise",
         ),
     ],
@@ -199,17 +208,17 @@ def test_a_typical_mistake_is_wrong_for_both_and_named_by_the_check(test_id, ans
     assert hint in wrong_everywhere("02", test_id, answer)
 
 
-def test_every_library_function_of_the_exponent_is_tested_as_withheld():
-    named = {hint.split(" is not")[0] for _, hint in WRONG["l02-scaling-exponent-test"]}
-    assert set(lesson02.EXPONENT.library) <= named
+def test_every_library_function_of_the_power_law_is_tested_as_withheld():
+    named = {hint.split(" is not")[0] for _, hint in WRONG["l02-power-law-test"]}
+    assert set(lesson02.POWER_LAW.library) <= named
 
 
 @pytest.mark.parametrize(
     ("test_id", "wrong", "first", "second", "code"),
     [
         (
-            "l02-scaling-exponent-test",
-            "def scaling_exponent(sizes, seconds):\n    return 3.0",
+            "l02-power-law-test",
+            "def fit_power_law(sizes, seconds):\n    return 3.0, 1.0",
             "on log-log axes a power law",
             "with u_i = log n_i and v_i = log t_i",
             ("np.", "log(", "return", "mean()"),
@@ -243,9 +252,9 @@ def test_a_second_wrong_answer_shows_the_next_hint_never_the_code(
 
 
 def test_a_non_numeric_answer_and_a_crash_are_reported_as_such():
-    wrong = "def scaling_exponent(sizes, seconds):\n    return 'fast'"
-    assert "expected a number or array, got fast" in wrong_everywhere(
-        "02", "l02-scaling-exponent-test", wrong
+    wrong = "def fit_power_law(sizes, seconds):\n    return 'fast'"
+    assert "expected two numbers (p, C), got fast" in wrong_everywhere(
+        "02", "l02-power-law-test", wrong
     )
-    crash = "def scaling_exponent(sizes, seconds):\n    return 1 / 0"
-    assert "raised ZeroDivisionError" in wrong_everywhere("02", "l02-scaling-exponent-test", crash)
+    crash = "def fit_power_law(sizes, seconds):\n    return 1 / 0"
+    assert "raised ZeroDivisionError" in wrong_everywhere("02", "l02-power-law-test", crash)

@@ -1,4 +1,4 @@
-"""Checks for lesson 02, why deep learning took off: the doubling prediction, the exponent
+"""Checks for lesson 02, why deep learning took off: the doubling prediction, the power law
 of the timings, the plateau of a learning curve."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ __all__ = [
     "FACTORS",
     "check_doubling_prediction",
     "check_plateau_size",
-    "check_scaling_exponent",
+    "check_power_law",
     "factor_choice",
 ]
 
@@ -29,15 +29,17 @@ def check_doubling_prediction(prediction: Any) -> None:
     check(lesson02.DOUBLING, prediction)
 
 
-def check_scaling_exponent(fn: Callable[..., Any]) -> None:
-    r"""Check ``scaling_exponent(sizes, seconds)``: the slope :math:`p` of the least-squares
-    line :math:`\log t = p \log n + c`.
+def check_power_law(fn: Callable[..., Any]) -> None:
+    r"""Check ``fit_power_law(sizes, seconds)`` returns ``(p, C)`` with
+    :math:`t \approx C n^p`: the least-squares line :math:`\log t = p \log n + c` and
+    :math:`C = e^c`.
 
     With :math:`u_i = \log n_i`, :math:`v_i = \log t_i`:
-    :math:`p = \sum_i (u_i - \bar u)(v_i - \bar v) / \sum_i (u_i - \bar u)^2`. NumPy's, SciPy's
-    and scikit-learn's fitting functions are not available while it runs.
+    :math:`p = \sum_i (u_i - \bar u)(v_i - \bar v) / \sum_i (u_i - \bar u)^2` and
+    :math:`c = \bar v - p \bar u`. NumPy's, SciPy's and scikit-learn's fitting functions
+    are not available while it runs.
     """
-    check(lesson02.EXPONENT, fn)
+    check(lesson02.POWER_LAW, fn)
 
 
 def check_plateau_size(fn: Callable[..., Any]) -> None:

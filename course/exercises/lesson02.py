@@ -1,5 +1,5 @@
 """Lesson 02, why deep learning took off: how the time of a product grows when n doubles,
-the exponent of the timings fitted by least squares on their logarithms, and where a
+the power law of the timings fitted by least squares on their logarithms, and where a
 learning curve stops improving."""
 
 from __future__ import annotations
@@ -83,49 +83,51 @@ DOUBLING = FactorPrediction(
     **{f.name: getattr(_DOUBLING, f.name) for f in dataclasses.fields(_DOUBLING)}
 )
 
-# --- Exercise 2: the exponent of the timings, by least squares on the logarithms -------------
+# --- Exercise 2: the power law of the timings, by least squares on the logarithms ----------
 
 
-def scaling_exponent(sizes: Any, seconds: Any) -> float:
-    r"""Reference: the slope :math:`p` of the least-squares line
-    :math:`\log t = p \log n + c` through the points :math:`(\log n_i, \log t_i)`."""
+def fit_power_law(sizes: Any, seconds: Any) -> tuple[float, float]:
+    r"""Reference: :math:`(p, C)` of :math:`t \approx C n^p`, from the least-squares line
+    :math:`\log t = p \log n + c` through the points :math:`(\log n_i, \log t_i)`, and
+    :math:`C = e^c`."""
     u = np.log(np.asarray(sizes, dtype=float).reshape(-1))
     v = np.log(np.asarray(seconds, dtype=float).reshape(-1))
-    return float(np.polyfit(u, v, 1)[0])
+    p, c = np.polyfit(u, v, 1)
+    return float(p), float(np.exp(c))
 
 
 def _logs(sizes: Any, seconds: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.log(np.asarray(sizes, dtype=float)), np.log(np.asarray(seconds, dtype=float))
 
 
-def _two_points(sizes: Any, seconds: Any) -> float:
+def _two_points(sizes: Any, seconds: Any) -> tuple[float, None]:
     u, v = _logs(sizes, seconds)
-    return float((v[-1] - v[0]) / (u[-1] - u[0]))
+    return float((v[-1] - v[0]) / (u[-1] - u[0])), None
 
 
-def _no_logs(sizes: Any, seconds: Any) -> float:
+def _no_logs(sizes: Any, seconds: Any) -> tuple[float, None]:
     n, t = np.asarray(sizes, dtype=float), np.asarray(seconds, dtype=float)
-    return float(np.polyfit(n, t, 1)[0])
+    return float(np.polyfit(n, t, 1)[0]), None
 
 
-def _inverted(sizes: Any, seconds: Any) -> float:
+def _inverted(sizes: Any, seconds: Any) -> tuple[float, None]:
     u, v = _logs(sizes, seconds)
-    return float(np.polyfit(v, u, 1)[0])
+    return float(np.polyfit(v, u, 1)[0]), None
 
 
-def _without_centring(sizes: Any, seconds: Any) -> float:
+def _without_centring(sizes: Any, seconds: Any) -> tuple[float, None]:
     u, v = _logs(sizes, seconds)
-    return float((u @ v) / (u @ u))
+    return float((u @ v) / (u @ u)), None
 
 
-def _mean_of_steps(sizes: Any, seconds: Any) -> float:
+def _mean_of_steps(sizes: Any, seconds: Any) -> tuple[float, None]:
     u, v = _logs(sizes, seconds)
-    return float(np.mean(np.diff(v) / np.diff(u)))
+    return float(np.mean(np.diff(v) / np.diff(u))), None
 
 
-def _log_of_times_only(sizes: Any, seconds: Any) -> float:
+def _log_of_times_only(sizes: Any, seconds: Any) -> tuple[float, None]:
     u, v = _logs(sizes, seconds)
-    return float(np.polyfit(np.exp(u), v, 1)[0])
+    return float(np.polyfit(np.exp(u), v, 1)[0]), None
 
 
 #: timings shaped like one core's: a fixed overhead per call at small n, n**3 beyond
@@ -133,13 +135,46 @@ _CORE_SIZES = [128, 181, 256, 362, 512, 724, 1024]
 _CORE_SECONDS = [9.1e-05, 0.00021, 0.00055, 0.0016, 0.0045, 0.0131, 0.0362]
 
 
+def _log_constant(sizes: Any, seconds: Any) -> tuple[float, float]:
+    p, C = fit_power_law(sizes, seconds)
+    return p, float(np.log(C))
+
+
+def _base_ten_constant(sizes: Any, seconds: Any) -> tuple[float, float]:
+    p, C = fit_power_law(sizes, seconds)
+    return p, float(np.exp(np.log10(C)))
+
+
+def _constant_of_the_mean_point(sizes: Any, seconds: Any) -> tuple[float, float]:
+    p, _ = fit_power_law(sizes, seconds)
+    n, t = np.asarray(sizes, dtype=float), np.asarray(seconds, dtype=float)
+    return p, float(t.mean() / n.mean() ** p)
+
+
+def _power_law(expected: Any, got: Any) -> str | None:
+    """Right when ``got`` is two numbers, the exponent p and the constant C, each close to
+    the expected one (a mistake's C of None: only p is compared)."""
+    try:
+        have = np.asarray(got, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return f"expected two numbers (p, C), got {str(got)[:60]}"
+    if have.shape != (2,):
+        return f"expected two numbers (p, C), got {str(got)[:60]}"
+    p, C = expected
+    if not np.isclose(have[0], p, rtol=1e-7, atol=1e-9):
+        return f"the exponent p: expected {p:.6g}, got {have[0]:.6g}"
+    if C is not None and not np.isclose(have[1], C, rtol=1e-6, atol=0.0):
+        return f"the constant C: expected {C:.6g}, got {have[1]:.6g}"
+    return None
+
+
 def _timings(sizes: Any, seconds: Any, what: str, label: str) -> Case:
-    return Case((sizes, seconds), what, label=f"scaling_exponent({label})")
+    return Case((sizes, seconds), what, label=f"fit_power_law({label})")
 
 
-EXPONENT = implement(
-    "l02-scaling-exponent-test",
-    "scaling_exponent",
+POWER_LAW = implement(
+    "l02-power-law-test",
+    "fit_power_law",
     (
         _timings(
             [10, 20, 40, 80, 320],
@@ -165,7 +200,7 @@ EXPONENT = implement(
         Case(
             ({"tuple": _CORE_SIZES}, {"array": _CORE_SECONDS}),
             "timings like this lesson's: SIZES is a tuple, seconds an array",
-            label=f"scaling_exponent({tuple(_CORE_SIZES)}, np.array({_CORE_SECONDS}))",
+            label=f"fit_power_law({tuple(_CORE_SIZES)}, np.array({_CORE_SECONDS}))",
         ),
         _timings(
             [64, 128, 256, 512],
@@ -174,15 +209,17 @@ EXPONENT = implement(
             "[64, 128, 256, 512], [0.02, 0.05, 0.3, 2.5]",
         ),
     ),
-    scaling_exponent,
-    compare=close(atol=1e-9, rtol=1e-9, fit="squeeze"),
+    fit_power_law,
+    compare=_power_law,
     driver=tagged_args,
     hints=(
         "on log-log axes a power law t = C n**p is a straight line: log t = p log n + log C. "
         "Take the logarithms of both, then fit one line to all the points by least squares, "
-        "as lesson 01's forecast did with months and sales; its slope is p",
+        "as lesson 01's forecast did with months and sales; its slope is p, and its intercept "
+        "is log C",
         "with u_i = log n_i and v_i = log t_i: p = sum_i (u_i - u_mean)(v_i - v_mean) / "
-        "sum_i (u_i - u_mean)^2 (any base of logarithm gives the same p)",
+        "sum_i (u_i - u_mean)^2 and c = v_mean - p u_mean; then C = e^c (any base b of "
+        "logarithm gives the same p, and C = b^c)",
     ),
     mistakes=(
         Mistake(
@@ -214,6 +251,20 @@ EXPONENT = implement(
             "the slope divides sums of u v and u^2: subtract the "
             "means first, (u_i - u_mean) and (v_i - v_mean)",
         ),  # fmt: skip
+        Mistake(
+            _log_constant,
+            "that C is the line's intercept c = log C: undo the logarithm, C = e^c",
+        ),
+        Mistake(
+            _base_ten_constant,
+            "the logarithms were in base 10 and the intercept was undone with e^c: undo it in "
+            "the base you took, C = 10^c",
+        ),
+        Mistake(
+            _constant_of_the_mean_point,
+            "that C makes the power law pass through the mean time at the mean size; the "
+            "least-squares line passes through the mean of the logarithms, c = v_mean - p u_mean",
+        ),
     ),
     library=(
         "numpy.polyfit",
@@ -223,7 +274,8 @@ EXPONENT = implement(
         "scipy.stats.linregress",
         "sklearn.linear_model.LinearRegression.fit",
     ),
-    success="scaling_exponent fits the slope of the log-log plot by least squares",
+    success="fit_power_law fits one line to the log-log plot by least squares: its slope p and "
+    "its intercept, C = e^c",
 )
 
 # --- Exercise 3: where does a learning curve stop improving? ---------------------------------
@@ -353,4 +405,4 @@ PLATEAU = implement(
     success="plateau_size finds where the learning curve stops gaining",
 )
 
-EXERCISES = [DOUBLING, EXPONENT, PLATEAU]
+EXERCISES = [DOUBLING, POWER_LAW, PLATEAU]
