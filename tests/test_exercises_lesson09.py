@@ -240,3 +240,12 @@ def test_the_last_momentum_case_grows_as_its_hint_and_choice_d_say():
     (*_, case) = lesson09.MOMENTUM.cases
     path = np.abs(lesson09.MOMENTUM.expected(case.args))
     assert path[-1] > 10 * path[0] and np.all(np.isfinite(path))
+
+
+def test_the_explorers_own_limit_does_not_answer_exercise_2():
+    answer = (
+        "from course.widgets.learning_rate import largest_stable_lr as limit\n"
+        "def largest_stable_lr(c):\n    return limit(c)"
+    )
+    message = wrong_everywhere("09", "l09-largest-stable-lr-test", answer)
+    assert "largest_stable_lr is not available in this exercise" in message

@@ -94,6 +94,7 @@ LARGEST_STABLE_LR = implement(
             "a steeper loss (larger c) needs a smaller step: the answer must shrink as c grows",
         ),
     ),
+    library=("course.widgets.learning_rate.largest_stable_lr",),
     success="largest_stable_lr(c) = 2/c: each step multiplies w by 1 - eta c, and "
     "|1 - eta c| < 1 exactly for 0 < eta < 2/c",
 )
