@@ -3,6 +3,7 @@ lesson 03 run in JupyterLab the way a learner meets it."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -136,6 +137,83 @@ def test_a_solution_is_folded_and_show_solution_unfolds_it(html, browser, lesson
         assert answer in code.inner_text()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{Path(lesson.notebook).stem}-solution.png"))
+        assert not log.problems(), "\n".join(log.problems())
+    finally:
+        page.context.close()
+
+
+#: the lessons whose explorers have a reader view in the book, with how many each page holds
+READER_VIEWS = {"ai-ml-dl": 1, "why-deep-learning": 1, "perceptron": 2, "learning-rate": 1}
+
+#: what a reader view shows now: the visible pictures (their sources' sizes and ends) and the
+#: visible texts, its note left out
+READER_STATE = """(root) => {
+  const shown = e => e.offsetParent !== null;
+  const pictures = [...root.querySelectorAll("img.widget-image")].filter(shown)
+    .map(i => i.src.length + ":" + i.src.slice(-48));
+  const texts = [...root.querySelectorAll(".widget-html")].filter(shown)
+    .map(h => h.textContent).filter(t => !t.includes("precomputed states"));
+  return JSON.stringify({pictures, texts});
+}"""
+
+
+def _reader_views(page):
+    """The reader views of a page: the boxes whose first child is the precomputed note."""
+    note = page.locator(".widget-html", has_text="precomputed states")
+    return [note.nth(i).locator("xpath=..") for i in range(note.count())]
+
+
+def _change(control) -> None:
+    """Move one control of a reader view to another state, as a reader would."""
+    select = control.locator("select")
+    if select.count():
+        options = select.locator("option").all_inner_texts()
+        current = select.evaluate("s => s.selectedIndex")
+        select.select_option(index=(current + 1) % len(options))
+        return
+    handle = control.locator(".noUi-handle")
+    handle.focus()
+    at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    handle.press("ArrowLeft" if at_end else "ArrowRight")
+
+
+@pytest.mark.parametrize("slug", list(READER_VIEWS))
+def test_every_control_of_a_reader_view_switches_picture_and_readout_offline(html, browser, slug):
+    lesson = syllabus.get(slug)
+    page, log = open_offline(browser, html / Path(lesson.notebook).with_suffix(".html"))
+    try:
+        page.locator(".widget-html", has_text="precomputed states").first.wait_for(
+            timeout=SETTLE_MS
+        )
+        views = _reader_views(page)
+        assert len(views) == READER_VIEWS[slug]
+        for k, view in enumerate(views):
+            controls = view.locator(
+                ":scope > .widget-hbox > .widget-dropdown, :scope > .widget-hbox > .widget-slider"
+            )
+            assert controls.count() >= 1
+            for i in range(controls.count()):
+                control = controls.nth(i)
+                label = control.locator("label").first.inner_text().strip()
+                assert label, "every control of a reader view is named"
+                before = view.evaluate(READER_STATE)
+                control.scroll_into_view_if_needed()
+                _change(control)
+                view.evaluate(
+                    "(root, before) => new Promise((done, fail) => { const t0 = Date.now();"
+                    f" (function poll() {{ if (({READER_STATE})(root) !== before) done(true);"
+                    " else if (Date.now() - t0 > 5000) fail('no change'); else"
+                    " requestAnimationFrame(poll); })(); })",
+                    before,
+                )
+                after = view.evaluate(READER_STATE)
+                was, now = json.loads(before), json.loads(after)
+                assert now["pictures"] != was["pictures"] or not was["pictures"], label
+                assert now["texts"] != was["texts"], f"{label}: the readout did not change"
+            view.scroll_into_view_if_needed()
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{Path(lesson.notebook).stem}-reader-{k}.png"))
+        page.wait_for_timeout(300)
         assert not log.problems(), "\n".join(log.problems())
     finally:
         page.context.close()

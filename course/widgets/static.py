@@ -95,7 +95,9 @@ def _control(axis: Axis, index: int) -> W.ValueWidget:
     name = axis.name
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in axis.values)
     kind = W.SelectionSlider if numeric and len(labels) > 2 else W.Dropdown
-    control = kind(options=labels, index=index, description=name)
+    control = kind(
+        options=labels, index=index, description=name, style={"description_width": "initial"}
+    )
     if kind is W.SelectionSlider:
         control.continuous_update = True
     control.tooltip = f"{name}: {len(labels)} precomputed values"
@@ -118,13 +120,11 @@ def reader_view(
     capture: Callable[[], list[W.Widget]],
     *,
     what: str = "explorer",
-    play: bool = False,
 ) -> W.VBox:
     """The reader view of an explorer: for every combination of the axes' values, set the
     live controls (the explorer redraws) and ``capture()`` new widgets showing the drawing
     (its picture, caption and readout); then stack them under one control per axis.
 
-    ``play`` adds a Play button that runs through the first axis's values by itself.
     The live explorer is put back as it was, so the explorer's state (read by the
     lesson's asserts) is the one displayed first.
     """
@@ -163,13 +163,6 @@ def reader_view(
         "the lesson in JupyterLab: <code>course lab</code>.</div>"
     )
     row = list(controls)
-    if play:
-        player = W.Play(
-            value=indices[0], min=0, max=len(axes[0].values) - 1, interval=800, description="play"
-        )
-        player.tooltip = f"replay the {len(axes[0].values)} {axes[0].name} states"
-        links.append(W.jslink((player, "value"), (controls[0], "index")))
-        row.insert(0, player)
     view = W.VBox([note, W.HBox(row, layout=W.Layout(flex_flow="row wrap")), stacked(())])
     view.links = links  # the browser-side links that switch the drawings, for tests
     return view

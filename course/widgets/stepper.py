@@ -17,7 +17,6 @@ from course.widgets.static import (
     ReaderViewMixin,
     html_copy,
     picture_copy,
-    reader_view,
 )
 from dlcore import Perceptron
 
@@ -147,14 +146,6 @@ class PerceptronStepper(ReaderViewMixin, W.VBox):
         """The picture, its caption and the status table on show now."""
         picture = W.VBox([picture_copy(self.image, IMAGE_WIDTH), html_copy(self.caption)])
         return [W.HBox([picture, html_copy(self.status)])]
-
-    def reader(self) -> W.VBox:
-        """The reader view, with a Play button that replays the presentations."""
-        if getattr(self, "_reader", None) is None:
-            self._reader = reader_view(
-                self.reader_axes(), self.reader_capture, what=self.reader_name, play=True
-            )
-        return self._reader
 
     def total_errors(self) -> int:
         """Samples of the whole data set the current weights misclassify."""
