@@ -82,23 +82,15 @@ def _packages() -> set[str]:
 
 
 MODULES = _modules()
-#: grader specs that still read course.checks, each until its lesson moves to course.exercises
-#: (issue 19); the list may only shrink
-NOT_YET_PORTED = {f"course.grading.exercises.lesson{n}" for n in ()}
 
 
 def _violations(rule) -> list[str]:  # noqa: ANN001 (a predicate on (module, imported, name))
     return [
         f"{module} imports {imported}{'.' + name if name else ''}"
         for module, path in MODULES.items()
-        if module not in NOT_YET_PORTED
         for imported, name in _imports(module, path)
         if rule(module, imported, name)
     ]
-
-
-def test_every_module_not_yet_ported_still_exists():
-    assert set(MODULES) >= NOT_YET_PORTED, "ported: take it off NOT_YET_PORTED"
 
 
 def test_the_teaching_half_imports_no_tooling():

@@ -26,8 +26,8 @@ from test_release import answered, stubbed, write_lesson
 
 from course.editions import is_test_cell
 from course.errors import CourseError
+from course.exercises import implement
 from course.grading.batch import grade
-from course.grading.exercises import Exercise, close
 from course.grading.report import csv_cell
 from course.grading.sandbox import Limits, probe
 
@@ -47,13 +47,14 @@ def _step(z: float) -> int:
 
 #: the fixture's grader-side specs (the package has none for it)
 SPECS = {
-    "weighted-sum-test": Exercise(
+    "weighted-sum-test": implement(
         "weighted-sum-test",
-        ("weighted_sum",),
+        "weighted_sum",
         (([1, 2], [3, 4], 1), ([0, 0], [1, 1], -2), ([0.5], [-2.0], 0.25)),
-        close(_weighted_sum),
+        _weighted_sum,
+        hints=("multiply each x_i by w_i", "z = sum_i w_i x_i + b"),
     ),
-    "step-test": Exercise("step-test", ("step",), ((3,), (0,), (-1e-9,), (-2,)), close(_step)),
+    "step-test": implement("step-test", "step", ((3,), (0,), (-1e-9,), (-2,)), _step),
 }
 
 #: a teacher's private case: its numbers must appear in no reason and no feedback page

@@ -62,8 +62,9 @@ def withheld(names):
 
     A Python function gets the stand-in's code in place, so every reference to it taken
     earlier (``from dlcore import softmax as s``) raises too; anything else (a NumPy or
-    torch built-in) is replaced on its module or class. A method a class inherits is
-    shadowed on that class alone (its base and the base's other subclasses keep it).
+    torch built-in) is replaced on its module or class; a decorated one (NumPy's dispatched
+    functions, SciPy's) has the code of the function it wraps swapped. A method a class
+    inherits is shadowed on that class alone (its base and its other subclasses keep it).
     """
     import importlib
 
@@ -101,7 +102,10 @@ def withheld(names):
             continue
         original = own.get(attribute)
         stand_in = stand_in_for(attribute, dotted)
+        inner = getattr(target, "__wrapped__", target)  # a decorated function's own code
         code = getattr(target, "__code__", None)
+        if code is None or code.co_freevars:
+            target, code = inner, getattr(inner, "__code__", None)
         if code is not None and not code.co_freevars:
             undo.append((target, "__code__", code))
             target.__code__ = stand_in.__code__

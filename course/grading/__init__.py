@@ -160,7 +160,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="FILE",
         help="a JSON file of extra cases per test grade_id, kept out of the repository: "
-        '{"l02-gflops-test": [[300, 0.25]]}',
+        '{"l02-power-law-test": [[[300, 600], [0.01, 0.08]]]}',
     )
     parser.add_argument(
         "--exercises",

@@ -22,7 +22,6 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from course.exercises import Case
 from course.exercises.calls import called, plain, withheld
 from course.grading.execute import RESULTS_MIME
 from course.grading.exercises import PRIVATE_WRONG, Exercise, Outcome
@@ -72,10 +71,10 @@ def cell_source(exercise: Exercise, name: str, cases: Sequence[Any]) -> str:
     """The code that displays ``name``'s results on ``cases``, some of the exercise's."""
     spec = {
         "name": name,
-        "cases": [list(case.args if isinstance(case, Case) else case) for case in cases],
+        "cases": [list(case.args) for case in cases],
         "arrays": list(exercise.arrays),
         "prediction": exercise.prediction,
-        "library": list(getattr(exercise, "library", ())),
+        "library": list(exercise.library),
         "mime": RESULTS_MIME,
         "tools": TOOLS,
         "driver": textwrap.dedent(inspect.getsource(exercise.driver)) if exercise.driver else "",
