@@ -310,10 +310,14 @@ def test_widget_state_is_saved_in_the_perceptron_page(html):
     assert views
     for view in views:
         assert json.loads(view)["model_id"] in models
-    buttons = {
-        m["state"].get("description") for m in models.values() if m["model_name"] == "ButtonModel"
+    names = {m["model_name"] for m in models.values()}
+    assert {"StackModel", "LinkModel", "SelectionSliderModel"} <= names  # the reader views
+    sliders = {
+        m["state"].get("description")
+        for m in models.values()
+        if m["model_name"] == "SelectionSliderModel"
     }
-    assert {"Step", "Epoch", "Reset"} <= buttons
+    assert {"presentation", "w weather", "w daylight", "threshold"} <= sliders
 
 
 @pytest.mark.book

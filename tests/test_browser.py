@@ -98,19 +98,25 @@ def test_book_pages_open_offline_without_errors(html, browser, name):
         page.context.close()
 
 
-def test_perceptron_page_shows_the_stepper_with_its_saved_state(html, browser):
+def test_perceptron_page_shows_the_steppers_reader_view(html, browser):
+    """The book's stepper: its note, a slider over the precomputed presentations (no
+    buttons: nothing would run them), the status table and the drawing of the opening one."""
     page, log = open_offline(browser, html / Path(PERCEPTRON.notebook).with_suffix(".html"))
     try:
         wait_for_math(page)
-        buttons = page.locator(".jupyter-widgets button.widget-button")
-        buttons.first.wait_for(timeout=SETTLE_MS)
-        labels = [label.strip() for label in buttons.all_inner_texts()]
-        assert {"Step", "Epoch", "Reset"} <= set(labels), labels
-        status = page.locator(".jupyter-widgets .widget-html").filter(has_text="w1").first
+        note = page.locator(".widget-html", has_text="This stepper shows")
+        note.first.wait_for(timeout=SETTLE_MS)
+        assert re.search(r"shows \d+ precomputed states", note.first.inner_text())
+        view = note.first.locator("xpath=..")
+        assert view.locator("button.widget-button").count() == 0
+        slider = view.locator(".widget-slider").first
+        assert slider.locator("label").first.inner_text().strip() == "presentation"
+        assert "(update)" in slider.locator(".widget-readout").inner_text()
+        status = view.locator(".widget-html").filter(has_text="w1").first
         assert re.search(r"w1\s*-?\d+\.\d+", status.inner_text())
-        image = page.locator(".jupyter-widgets img.widget-image").first
+        image = view.locator("img.widget-image").first
         assert image.evaluate("img => img.naturalWidth") > 0, "the stepper's drawing is empty"
-        buttons.first.scroll_into_view_if_needed()
+        slider.scroll_into_view_if_needed()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{Path(PERCEPTRON.notebook).stem}.png"))
         assert not log.problems(), "\n".join(log.problems())
@@ -143,7 +149,15 @@ def test_a_solution_is_folded_and_show_solution_unfolds_it(html, browser, lesson
 
 
 #: the lessons whose explorers have a reader view in the book, with how many each page holds
-READER_VIEWS = {"ai-ml-dl": 1, "why-deep-learning": 1, "perceptron": 2, "learning-rate": 1}
+READER_VIEWS = {
+    "ai-ml-dl": 1,
+    "why-deep-learning": 1,
+    "perceptron": 2,
+    "linear-classifiers": 1,
+    "neural-networks": 1,
+    "learning-rate": 1,
+    "vanishing-gradients": 1,
+}
 
 #: what a reader view shows now: the visible pictures (their sources' sizes and ends) and the
 #: visible texts, its note left out

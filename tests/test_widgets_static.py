@@ -162,3 +162,41 @@ def test_a_small_picture_is_narrower_and_lighter():
     width = Image.open(io.BytesIO(small)).width
     assert width == PICTURE_WIDTH and len(small) < len(png) / 2
     assert np.asarray(Image.open(io.BytesIO(small)).convert("RGB")).std() > 10  # not blank
+
+
+def test_the_forward_explorers_reader_view_holds_the_lessons_moves(monkeypatch):
+    from course.widgets.forward import READER_VALUES, default_network, forward_explorer
+
+    monkeypatch.setenv(STATIC_ENV, "1")
+    explorer = forward_explorer(default_network(), x=(1.0, 0.5))
+    explorer.weight_sliders[(0, 0, 1)].value = 1.0  # the lesson's move before display
+    axes = explorer.reader_axes()
+    assert [a.name for a in axes] == list(READER_VALUES)
+    view = explorer.reader()
+    assert [c.value for c in view.children[1].children] == ["1", "0.5", "1", "1.5"]
+    assert np.isclose(explorer.output[0], 0.2689414), "the displayed state is the live one"
+
+
+def test_the_dashboards_reader_view_covers_what_lesson_10_teaches():
+    from course.widgets import vanishing_dashboard
+    from course.widgets.vanishing import ACTIVATIONS, INITS
+
+    axes = vanishing_dashboard(epochs=1).reader_axes()
+    assert [a.name for a in axes] == ["depth", "activation", "init", "BatchNorm", "residual"]
+    assert [list(a.values) for a in axes[1:3]] == [list(ACTIVATIONS), list(INITS)]
+    assert list(axes[0].values) == [20, 50] and axes[3].shown() == ["off", "on"]
+    assert np.prod([len(a.values) for a in axes]) <= MAX_STATES
+
+
+def test_the_playgrounds_reader_view_trains_each_state_and_leaves_it_trained(monkeypatch):
+    from course.widgets import playground
+
+    monkeypatch.setenv(STATIC_ENV, "1")
+    pg = playground(dataset="circles", hidden=(16,), activation="tanh", seed=0,
+                    lock={"dataset": "circles"})  # fmt: skip
+    before = (pg.test_accuracy, pg.epochs_trained)
+    view = pg.reader()
+    assert "8 precomputed states" in view.children[0].value
+    hidden, activation = view.children[1].children
+    assert hidden.options == ("none", "2", "16", "16, 16") and hidden.value == "16"
+    assert (pg.test_accuracy, pg.epochs_trained) == before

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 import dlcore as dl
 from course.plots import MAX_UNITS, dense_layers, forward_values, plot_forward_pass
 from course.widgets.base import caption_html, figure_png
+from course.widgets.static import Axis, ReaderViewMixin, control_axis, html_copy, picture_copy
 from dlcore.validation import check_positive
 
 __all__ = ["DEFAULT_WEIGHTS", "ForwardExplorer", "default_network", "forward_explorer"]
@@ -33,6 +34,14 @@ DEFAULT_WEIGHTS: tuple[tuple[int, int, int], ...] = (
     (1, 0, 0),
     (1, 1, 0),
 )
+#: the values the static book precomputes, by slider: lesson 05's worked example and the
+#: moves its text asks for (h2 off and on through w1[1→2], a weight downstream, x = 0)
+READER_VALUES: dict[str, tuple[float, ...]] = {
+    "x1": (0.0, 1.0),
+    "x2": (0.0, 0.5, 3.0),
+    "w1[1→2]": (-1.0, 0.0, 1.0),
+    "w2[1→1]": (0.5, 1.5),
+}
 
 
 def default_network() -> dl.Sequential:
@@ -67,7 +76,7 @@ def weight_label(layer: int, i: int, j: int) -> str:
     return f"w{layer + 1}[{i + 1}→{j + 1}]"
 
 
-class ForwardExplorer(W.VBox):
+class ForwardExplorer(ReaderViewMixin, W.VBox):
     """Sliders for the inputs and some weights of a small dense network; its diagram shows
     the inputs, every unit's :math:`z = \\sum_i w_i a_i + b` and :math:`a = f(z)`, and the
     output, recomputed by dlcore's forward pass after every move.
@@ -117,6 +126,24 @@ class ForwardExplorer(W.VBox):
         columns = [W.VBox(self.input_sliders), W.VBox(list(self.weight_sliders.values()))]
         super().__init__([W.HBox(columns), W.HBox([self.image, self.readout]), self.caption])
         self.update()
+
+    reader_name = "forward-pass explorer"
+
+    def reader_axes(self) -> list[Axis]:
+        """The sliders READER_VALUES names, each at its values (the others stay put)."""
+        sliders = [*self.input_sliders, *self.weight_sliders.values()]
+        return [
+            control_axis(s, READER_VALUES[s.description])
+            for s in sliders
+            if s.description in READER_VALUES
+        ]
+
+    def reader_capture(self) -> list[W.Widget]:
+        """The diagram beside its table, and the caption."""
+        return [
+            W.HBox([picture_copy(self.image), html_copy(self.readout)]),
+            html_copy(self.caption),
+        ]
 
     def _check_weight(self, key: Any) -> tuple[int, int, int]:
         """``key`` as a valid ``(layer, i, j)`` index of a weight, or a ValueError."""

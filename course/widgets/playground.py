@@ -28,6 +28,14 @@ from matplotlib.figure import Figure
 from course.palette import CLASS_COLORS, CLASS_MARKERS, OKABE_ITO
 from course.plots import plot_loss_curves, shade_regions
 from course.widgets.base import caption_html, figure_png
+from course.widgets.static import (
+    Axis,
+    ReaderViewMixin,
+    control_axis,
+    html_copy,
+    picture_copy,
+    reader_view,
+)
 from dlcore import MLP, Adam, datasets
 
 __all__ = ["CONTROLS", "DATASETS", "Playground", "playground"]
@@ -107,7 +115,7 @@ def _point(point: Any) -> tuple[float, float, int]:
     return x1, x2, int(label)
 
 
-class Playground(W.VBox):
+class Playground(ReaderViewMixin, W.VBox):
     """A small neural network trained on 2-D data, with its controls.
 
     State for tests and curious learners: ``model`` (the ``dlcore.MLP``), ``history`` (the
@@ -179,6 +187,41 @@ class Playground(W.VBox):
         self.reset(draw=not train)
         if train:
             self.train()
+
+    # -- the static book's reader view ----------------------------------------------------
+    reader_name = "playground"
+    #: what the static book precomputes, each state trained for the chosen epochs: lesson
+    #: 04's data sets, no hidden layer, 2 units (XOR), 16 and 16, 16, with tanh and relu
+    READER_VALUES: dict[str, tuple[Any, ...]] = {
+        "dataset": ("circles", "xor", "linear", "spirals"),
+        "hidden": ("", "2", "16", "16, 16"),
+        "activation": ("tanh", "relu"),
+    }
+
+    def reader_axes(self) -> list[Axis]:
+        """READER_VALUES of the controls a teacher has not locked."""
+        return [
+            control_axis(self.controls[name], values, labels=(
+                [v or "none" for v in values] if name == "hidden" else None))
+            for name, values in self.READER_VALUES.items()
+            if name not in self.locked
+        ]  # fmt: skip
+
+    def reader_capture(self) -> list[W.Widget]:
+        """This state's network, trained from its initial weights, drawn."""
+        self.reset(draw=False)
+        self.train()
+        return [html_copy(self.status), picture_copy(self.image), html_copy(self.caption)]
+
+    def reader(self) -> W.VBox:
+        """The reader view; the playground then stands trained (or not) as before."""
+        if getattr(self, "_reader", None) is None:
+            trained = self.epochs_trained > 0
+            self._reader = reader_view(self.reader_axes(), self.reader_capture, what="playground")
+            self.reset(draw=not trained)
+            if trained:
+                self.train()
+        return self._reader
 
     # -- controls -------------------------------------------------------------------------
     @staticmethod

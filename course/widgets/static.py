@@ -73,15 +73,15 @@ def _label(value: Any) -> str:
     return str(value)
 
 
-def small_png(png: bytes) -> bytes:
-    """``png`` at most PICTURE_WIDTH wide, with PICTURE_COLOURS colours: the same picture in
+def small_png(png: bytes, pixels: int = PICTURE_WIDTH) -> bytes:
+    """``png`` at most ``pixels`` wide, with PICTURE_COLOURS colours: the same picture in
     a third of the bytes, since a reader view holds dozens of them."""
     from PIL import Image
 
     picture = Image.open(io.BytesIO(png)).convert("RGB")
-    if picture.width > PICTURE_WIDTH:
-        height = round(picture.height * PICTURE_WIDTH / picture.width)
-        picture = picture.resize((PICTURE_WIDTH, height), Image.Resampling.LANCZOS)
+    if picture.width > pixels:
+        height = round(picture.height * pixels / picture.width)
+        picture = picture.resize((pixels, height), Image.Resampling.LANCZOS)
     picture = picture.quantize(PICTURE_COLOURS, method=Image.Quantize.MEDIANCUT)
     out = io.BytesIO()
     picture.save(out, format="png", optimize=True)
@@ -168,9 +168,10 @@ def reader_view(
     return view
 
 
-def picture_copy(image: W.Image, width: str | None = None) -> W.Image:
-    """A new ``Image`` holding a small copy (``small_png``) of ``image``'s picture."""
-    copy = W.Image(value=small_png(bytes(image.value)), format="png")
+def picture_copy(image: W.Image, width: str | None = None, pixels: int = PICTURE_WIDTH) -> W.Image:
+    """A new ``Image`` holding a small copy (``small_png``, at most ``pixels`` wide) of
+    ``image``'s picture, shown ``width`` pixels wide (default: as ``image`` is)."""
+    copy = W.Image(value=small_png(bytes(image.value), pixels), format="png")
     if width or image.width:
         copy.width = width or image.width
     return copy

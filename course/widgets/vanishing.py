@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 import dlcore as dl
 from course.plots import plot_gradient_norms, plot_loss_per_epoch
 from course.widgets.base import caption_html, figure_png
+from course.widgets.static import Axis, ReaderViewMixin, control_axis, html_copy, picture_copy
 
 __all__ = [
     "ACTIVATIONS",
@@ -46,6 +47,8 @@ ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
 INITS: tuple[str, ...] = ("xavier", "he", "normal")
 #: the depths it allows (number of Dense layers, the softmax output included)
 MIN_DEPTH, MAX_DEPTH = 2, 50
+#: the depths the static book precomputes: lesson 10's 20 layers and its 50
+READER_DEPTHS = (20, 50)
 #: the loss of every deep network here: softmax output, cross-entropy over 10 digits
 _LOSS = dl.losses.get("cross_entropy")
 
@@ -156,7 +159,7 @@ def train_recording(
     return np.array(losses), np.array(norms)
 
 
-class VanishingDashboard(W.VBox):
+class VanishingDashboard(ReaderViewMixin, W.VBox):
     """Controls for a deep network on the digits and its per-layer gradient norms.
 
     State for tests and curious learners: ``model`` (the trained ``dl.Sequential``),
@@ -204,6 +207,25 @@ class VanishingDashboard(W.VBox):
         ]
         super().__init__([*rows_of_controls, self.image, self.readout, self.caption])
         self.update()
+
+    reader_name = "dashboard"
+
+    def reader_axes(self) -> list[Axis]:
+        """Every activation and initialiser, BatchNorm and residual off and on, at the two
+        depths lesson 10 discusses (20 and 50 layers): 96 trained networks."""
+        c = self.controls
+        return [
+            control_axis(c["depth"], READER_DEPTHS),
+            control_axis(c["activation"], ACTIVATIONS),
+            control_axis(c["init"], INITS),
+            control_axis(c["batchnorm"], (False, True)),
+            control_axis(c["residual"], (False, True)),
+        ]
+
+    def reader_capture(self) -> list[W.Widget]:
+        """The picture (a smaller copy: the page holds 96), the readout and the caption."""
+        return [picture_copy(self.image, pixels=720), html_copy(self.readout),
+                html_copy(self.caption)]  # fmt: skip
 
     @property
     def values(self) -> dict[str, Any]:
