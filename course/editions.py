@@ -127,8 +127,19 @@ def add_tag(cell: dict, tag: str) -> None:
         tags.append(tag)
 
 
+#: under the title of the learner edition: how to run it (a downloaded notebook opened
+#: without the course installed fails at ``import dlcore``)
+RUN_NOTE = (
+    "> **To run this notebook** you need the course's two packages, `dlcore` and `course`: in "
+    "a clone of the course's repository, `python3 -m venv .venv && .venv/bin/pip install -e . "
+    "&& .venv/bin/course lab` installs them and opens every lesson in JupyterLab (the README's "
+    "quickstart). Without them the first code cell stops at `No module named 'dlcore'`."
+)
+
+
 def learner_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The student edition with ``raises-exception`` on each test cell and top-level stub.
+    """The student edition with ``raises-exception`` on each test cell and top-level stub,
+    and RUN_NOTE under its title.
 
     JupyterLab's Run All and nbclient go on past a cell with that tag when it raises, so a
     learner meets every exercise's message, not only the first.
@@ -139,6 +150,10 @@ def learner_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             continue
         if is_test_cell(cell) or (is_solution_cell(cell) and raises_at_top_level(cell.source)):
             add_tag(cell, RAISES_TAG)
+    first = out.cells[0] if out.cells else None
+    if first is not None and first.cell_type == "markdown" and first.source.startswith("# "):
+        title, _, rest = first.source.partition("\n")
+        first.source = f"{title}\n\n{RUN_NOTE}\n{rest}"
     return out
 
 

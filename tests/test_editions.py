@@ -1,10 +1,14 @@
 """A learner's edition keeps the lesson, stubs every answer and drops every hidden test."""
 
+from pathlib import Path
+
 import nbformat
 import pytest
 
-from course import editions
+from course import editions, syllabus
 from course.errors import CourseError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SOLUTION = """def weighted_sum(x, w, b):
     ### BEGIN SOLUTION
@@ -92,9 +96,9 @@ def test_learner_edition_tags_test_cells_and_top_level_stubs_raises_exception():
     # the test cell, and the top-level stub; not the stub inside a function, nor markdown
     assert raising == [2, 5]
     assert out.cells[5].source == editions.CODE_STUB
-    assert [c.source for c in out.cells] == [
-        c.source for c in editions.student_edition(_with_top_level_answer(_nb())).cells
-    ]
+    student = [c.source for c in editions.student_edition(_with_top_level_answer(_nb())).cells]
+    assert out.cells[0].source == f"{student[0]}\n\n{editions.RUN_NOTE}\n"  # under the title
+    assert [c.source for c in out.cells[1:]] == student[1:]
 
 
 def test_learner_edition_keeps_existing_tags_and_adds_the_tag_once():
@@ -134,3 +138,14 @@ def test_reader_edition_folds_the_answer_and_drops_hidden_tests_and_nbgrader():
     assert out.cells[5].source == "prediction = 'b'"
     assert out.cells[4].outputs == []
     assert "nbgrader" in nb.cells[1].metadata, "the source is left untouched"
+
+
+@pytest.mark.parametrize("lesson", syllabus.ready(ROOT), ids=lambda lesson: lesson.id)
+def test_the_downloaded_learner_edition_says_first_how_to_install_and_run_it(lesson):
+    """The book's download and course lab's copy: opened without the course installed, its
+    imports fail; its first cell, under the title, says how to install and run it."""
+    nb = nbformat.read(ROOT / "learner" / lesson.notebook, as_version=4)
+    first = nb.cells[0].source
+    assert first.startswith(f"# Lesson {lesson.id}")
+    assert "pip install -e ." in first and "course lab" in first and "dlcore" in first
+    assert first.count(editions.RUN_NOTE) == 1
