@@ -365,3 +365,14 @@ def test_the_pages_download_is_the_learner_edition(html, lesson):
     assert not any(has_markers(cell.source) for cell in download.cells)
     tests = [cell for cell in download.cells if is_test_cell(cell)]
     assert tests and all(RAISES_TAG in cell.metadata.get("tags", []) for cell in tests)
+
+
+@pytest.mark.book
+def test_lesson_12_page_shows_pytorchs_results_not_skipped(html):
+    """The book is built with PyTorch installed (as CI and the Pages workflow install it):
+    lesson 12's comparisons ran, and none says it was skipped."""
+    text = page_text(lesson_page(html, syllabus.get("dlcore-to-pytorch")))
+    assert "is installed: the comparisons below run" in text
+    assert "PyTorch: mean training loss per epoch" in text
+    assert "PyTorch: O = " in text
+    assert "PyTorch is not installed" not in text

@@ -161,7 +161,11 @@ def test_workflow_builds_with_course_book_and_deploys_only_pushes_to_main():
     assert deploy["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
     runs = "\n".join(step.get("run", "") for step in build["steps"])
     assert re.search(r"course book .*--out build/pages", runs)
-    assert 'pip install -q -e ".[dev]"' in runs
+    assert 'pip install -q -e ".[dev,frameworks]"' in runs  # lesson 12 runs its PyTorch
+    assert re.search(r'pip install -q "torch==[\d.]+" --index-url \S+/whl/cpu', runs)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    torch_pin = re.search(r'"torch==([\d.]+)"', ci).group(1)
+    assert f'"torch=={torch_pin}"' in runs, "the book's PyTorch is the one CI tests"
     (upload,) = [s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", "")]
     assert upload["with"]["path"] == "build/pages/_build/html"
 
