@@ -320,6 +320,11 @@ def test_widget_state_is_saved_in_the_perceptron_page(html):
     assert {"presentation", "w weather", "w daylight", "threshold"} <= sliders
 
 
+def test_most_lessons_have_hidden_tests_for_the_page_test_to_look_for():
+    with_hidden = [n.id for n in READY if hidden_test_lines(read_notebook(ROOT / n.notebook))]
+    assert len(with_hidden) >= len(READY) - 2, with_hidden
+
+
 @pytest.mark.book
 @pytest.mark.parametrize("lesson", READY, ids=lambda lesson: lesson.id)
 def test_lesson_page_shows_no_hidden_test_and_no_nbgrader_marker(html, lesson):
@@ -327,8 +332,7 @@ def test_lesson_page_shows_no_hidden_test_and_no_nbgrader_marker(html, lesson):
     for marker in ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "HIDDEN", "BEGIN SOLUTION"):
         assert marker not in text, marker
     assert "nbgrader" not in text.lower()
-    hidden = hidden_test_lines(read_notebook(ROOT / lesson.notebook))
-    assert hidden, "the lesson has hidden tests to look for"
+    hidden = hidden_test_lines(read_notebook(ROOT / lesson.notebook))  # none in some lessons
     shown = {line.strip() for line in text.splitlines()}
     assert not hidden & shown, f"hidden test lines on the page: {sorted(hidden & shown)[:5]}"
 

@@ -211,7 +211,16 @@ class Playground(ReaderViewMixin, W.VBox):
         """This state's network, trained from its initial weights, drawn."""
         self.reset(draw=False)
         self.train()
-        return [html_copy(self.status), picture_copy(self.image), html_copy(self.caption)]
+        v = self.values
+        hidden = ", ".join(map(str, v["hidden"])) or "none"
+        accuracy = self.test_accuracy
+        setup = W.HTML(
+            f"<b>{v['dataset']}, hidden layers {hidden}, {v['activation']}</b>: trained "
+            f"{self.epochs_trained} epochs, training loss {self.loss[-1]:.3f}, test accuracy "
+            + ("-" if accuracy is None else f"{accuracy:.0%}")
+            + f" (always the commoner class: {self.baseline:.0%})"
+        )
+        return [setup, html_copy(self.status), picture_copy(self.image), html_copy(self.caption)]
 
     def reader(self) -> W.VBox:
         """The reader view; the playground then stands trained (or not) as before."""
