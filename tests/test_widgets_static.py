@@ -200,3 +200,34 @@ def test_the_playgrounds_reader_view_trains_each_state_and_leaves_it_trained(mon
     hidden, activation = view.children[1].children
     assert hidden.options == ("none", "2", "16", "16, 16") and hidden.value == "16"
     assert (pg.test_accuracy, pg.epochs_trained) == before
+
+
+def test_held_changes_redraw_once_per_state():
+    import contextlib
+
+    a, b = W.IntSlider(value=0, max=2, description="a"), W.IntSlider(value=0, max=2)
+    b.description = "b"
+    draws, holding = [], [False]
+
+    def draw(_=None):
+        if not holding[0]:
+            draws.append((a.value, b.value))
+
+    a.observe(draw, names="value")
+    b.observe(draw, names="value")
+
+    @contextlib.contextmanager
+    def held():
+        holding[0] = True
+        yield
+        holding[0] = False
+        draw()
+
+    axes = [control_axis(a, [0, 1, 2]), control_axis(b, [0, 1, 2])]
+    reader_view(axes, list, held=held)
+    assert len(draws) == 9 + 1, "one redraw per state, and one back at the start"
+    assert draws[-1] == (0, 0) and sorted(set(draws[:-1])) == [(i, j) for i in range(3)
+                                                                 for j in range(3)]  # fmt: skip
+    draws.clear()
+    reader_view(axes, list)
+    assert len(draws) > 10, "without held, a state with two changes redraws twice"

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from course.reader_edition import static_pages
 from course.widgets.static import (
     Axis,
     ReaderViewMixin,
@@ -39,8 +40,15 @@ def _new_figure(figsize: tuple[float, float]) -> Figure:
     return fig
 
 
+#: the most pixels per inch of a picture drawn for the static book's reader views, which
+#: hold dozens of pictures (PICTURE_WIDTH wide at most)
+READER_DPI = 100
+
+
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
-    """The figure rendered as PNG bytes."""
+    """The figure rendered as PNG bytes (at most READER_DPI while drawing for the book)."""
+    if static_pages():
+        dpi = min(dpi, READER_DPI)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()

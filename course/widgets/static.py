@@ -18,6 +18,7 @@ import io
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,11 +121,14 @@ def reader_view(
     capture: Callable[[], list[W.Widget]],
     *,
     what: str = "explorer",
+    held: Callable[[], AbstractContextManager] | None = None,
 ) -> W.VBox:
     """The reader view of an explorer: for every combination of the axes' values, set the
     live controls (the explorer redraws) and ``capture()`` new widgets showing the drawing
     (its picture, caption and readout); then stack them under one control per axis.
 
+    ``held()``, when given, is a context in which the explorer redraws once, at its end,
+    however many controls change (else each control's change redraws).
     The live explorer is put back as it was, so the explorer's state (read by the
     lesson's asserts) is the one displayed first.
     """
@@ -141,11 +145,13 @@ def reader_view(
     leaves: dict[tuple[int, ...], W.Widget] = {}
     links: list[W.widgets.widget_link.Link] = []
     for combination in itertools.product(*(range(len(axis.values)) for axis in axes)):
-        for axis, i in zip(axes, combination, strict=True):
-            axis.apply(axis.values[i])
+        with (held or nullcontext)():
+            for axis, i in zip(axes, combination, strict=True):
+                axis.apply(axis.values[i])
         leaves[combination] = W.VBox(capture())
-    for axis in axes:
-        axis.apply(axis.current)
+    with (held or nullcontext)():
+        for axis in axes:
+            axis.apply(axis.current)
 
     def stacked(prefix: tuple[int, ...]) -> W.Widget:
         level = len(prefix)

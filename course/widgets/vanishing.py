@@ -15,7 +15,9 @@ uses for its figures.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import ipywidgets as W
@@ -26,7 +28,14 @@ from matplotlib.figure import Figure
 import dlcore as dl
 from course.plots import plot_gradient_norms, plot_loss_per_epoch
 from course.widgets.base import caption_html, figure_png
-from course.widgets.static import Axis, ReaderViewMixin, control_axis, html_copy, picture_copy
+from course.widgets.static import (
+    Axis,
+    ReaderViewMixin,
+    control_axis,
+    html_copy,
+    picture_copy,
+    reader_view,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -38,6 +47,7 @@ __all__ = [
     "effective_directions",
     "gradient_norms",
     "train_recording",
+    "trained_run",
     "vanishing_dashboard",
 ]
 
@@ -159,6 +169,33 @@ def train_recording(
     return np.array(losses), np.array(norms)
 
 
+def trained_run(
+    X: np.ndarray, y: np.ndarray, values: dict[str, Any], epochs: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The losses and gradient norms of the network ``values`` describe, trained as the
+    dashboard trains it (:func:`train_recording`)."""
+    model = deep_network(**values, seed=seed)
+    return train_recording(model, X, y, epochs=epochs, seed=seed)
+
+
+def _trained_runs(
+    X: np.ndarray, y: np.ndarray, setups: list[dict[str, Any]], epochs: int, seed: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`trained_run` for every setup, on every core (fresh interpreters: nothing of
+    the kernel that runs the lesson is copied into them)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(len(setups), os.cpu_count() or 1)
+    if workers < 2:
+        return [trained_run(X, y, v, epochs, seed) for v in setups]
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+        runs = [pool.submit(trained_run, X, y, v, epochs, seed) for v in setups]
+        return [run.result() for run in runs]
+
+
 class VanishingDashboard(ReaderViewMixin, W.VBox):
     """Controls for a deep network on the digits and its per-layer gradient norms.
 
@@ -198,6 +235,9 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
         }  # fmt: skip
         for control in self.controls.values():
             control.observe(lambda _: self.update(), names="value")
+        #: losses and norms already trained, by setup (while the reader view is drawn)
+        self._runs: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._holding = False
         self.image = W.Image(format="png")
         self.caption = W.HTML()
         self.readout = W.HTML()
@@ -222,6 +262,37 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
             control_axis(c["residual"], (False, True)),
         ]
 
+    def reader(self) -> W.VBox:
+        """The reader view: its 96 networks trained on every core first, then drawn; the
+        dashboard is then retrained at its own setup (its ``model`` trained, as before)."""
+        if getattr(self, "_reader", None) is None:
+            import itertools
+
+            axes = self.reader_axes()
+            names = ("depth", "activation", "init", "batchnorm", "residual")
+            setups = [dict(zip(names, c, strict=True)) for c in
+                      itertools.product(*(a.values for a in axes))]  # fmt: skip
+            runs = _trained_runs(self.X, self.y, setups, self.epochs, self.seed)
+            self._runs = {tuple(s.values()): run for s, run in zip(setups, runs, strict=True)}
+            try:
+                self._reader = reader_view(
+                    axes, self.reader_capture, what=self.reader_name, held=self._held
+                )
+            finally:
+                self._runs = {}
+            self.update()
+        return self._reader
+
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[None]:
+        """Change several controls, then redraw once."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+            self.update()
+
     def reader_capture(self) -> list[W.Widget]:
         """The picture (a smaller copy: the page holds 96), the readout and the caption."""
         return [picture_copy(self.image, pixels=720), html_copy(self.readout),
@@ -234,12 +305,18 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
 
     def update(self) -> None:
         """Build the chosen network, train it briefly while recording, redraw."""
+        if self._holding:
+            return
         start = time.perf_counter()
         v = self.values
         self.model = deep_network(**v, seed=self.seed)
-        self.losses, self.norms = train_recording(
-            self.model, self.X, self.y, epochs=self.epochs, seed=self.seed
-        )
+        ready = self._runs.get(tuple(v.values()))
+        if ready is not None:  # trained already, for the reader view (self.model is not)
+            self.losses, self.norms = ready
+        else:
+            self.losses, self.norms = train_recording(
+                self.model, self.X, self.y, epochs=self.epochs, seed=self.seed
+            )
         self.figure = self._figure()
         self.image.value = figure_png(self.figure, dpi=160)
         first, last = self.norms[0, 0], self.norms[0, -1]
