@@ -192,6 +192,32 @@ LIBRARY = [
         "    return log_loss(labels, probs, labels=list(range(probs.shape[1])))",
         2,
     ),
+    *(
+        ("l05-softmax-test", "def my_softmax(z):\n    import torch\n" + f"    return {call}", i)
+        for i, call in enumerate(
+            (
+                "torch.softmax(torch.tensor(z), -1).numpy()",
+                "torch.nn.functional.softmax(torch.tensor(z), -1).numpy()",
+                "torch.special.softmax(torch.tensor(z), -1).numpy()",
+                "torch.tensor(z).softmax(-1).numpy()",
+            ),
+            start=3,
+        )
+    ),
+    (
+        "l05-cross-entropy-test",
+        "def my_cross_entropy(probs, labels):\n    import torch\n"
+        "    p, y = torch.tensor(probs), torch.tensor(labels)\n"
+        "    return torch.nn.functional.cross_entropy(torch.log(p), y).item()",
+        3,
+    ),
+    (
+        "l05-cross-entropy-test",
+        "def my_cross_entropy(probs, labels):\n    import torch\n"
+        "    p, y = torch.tensor(probs), torch.tensor(labels)\n"
+        "    return torch.nn.functional.nll_loss(torch.log(p), y).item()",
+        4,
+    ),
 ]
 
 
@@ -242,8 +268,7 @@ def test_every_library_function_is_tested_and_exists():
             owner = importlib.import_module(module)
         except ImportError:
             module, cls = module.rsplit(".", 1)
-            owner = getattr(importlib.import_module(module), cls)
-            assert attribute in vars(owner), name
+            owner = getattr(importlib.import_module(module), cls)  # a method, maybe inherited
         assert callable(getattr(owner, attribute)), name
 
 

@@ -236,13 +236,15 @@ def test_a_typical_mistake_is_wrong_for_both_and_named_by_the_check(test_id, ans
         ("dlcore.activations.softmax", "softmax(np.where(future, -1e9, s))"),
         ("dlcore.activations.softmax", "dl.activations.softmax(np.where(future, -1e9, s))"),
         ("scipy.special.softmax", "special.softmax(np.where(future, -np.inf, s), axis=1)"),
+        ("torch.softmax", "torch.softmax(torch.tensor(np.where(future, -np.inf, s)), 1).numpy()"),
+        ("torch.Tensor.softmax", "torch.tensor(np.where(future, -np.inf, s)).softmax(1).numpy()"),
     ],
 )
 def test_a_library_softmax_does_not_answer_the_causal_exercise(library, call):
     """The causal exercise is to write the masked softmax: dlcore's and scipy's are withheld
     (and dlcore's refuses -inf anyway), however the answer reaches them."""
     answer = (
-        "from scipy import special\n"
+        "from scipy import special\nimport torch\n"
         "def causal_attention_weights(Q, K):\n"
         "    s = Q @ K.T / np.sqrt(K.shape[1])\n"
         "    future = np.triu(np.ones(s.shape, dtype=bool), k=1)\n"

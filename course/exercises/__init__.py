@@ -33,6 +33,7 @@ import numpy as np
 from course.exercises.calls import called, plain, tagged_args
 
 __all__ = [
+    "TORCH_SOFTMAX",
     "Case",
     "Compare",
     "Exercise",
@@ -46,6 +47,14 @@ __all__ = [
     "tagged_args",
 ]
 
+#: PyTorch's softmax under each of its names (withheld where an exercise asks to write it;
+#: each is skipped where PyTorch is not installed)
+TORCH_SOFTMAX = (
+    "torch.softmax",
+    "torch.nn.functional.softmax",
+    "torch.special.softmax",
+    "torch.Tensor.softmax",
+)
 #: a comparison of a plain result with the expected one: None when right, else what differs
 Compare = Callable[[Any, Any], "str | None"]
 #: an outcome the kernel sends back: {"value": plain JSON} or {"raised": name, "message": str}

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 import dlcore as dl
-from course.exercises import Case, Mistake, close, implement, predict
+from course.exercises import TORCH_SOFTMAX, Case, Mistake, close, implement, predict
 
 # --- Exercise 1: softmax ----------------------------------------------------------------------
 
@@ -113,7 +113,12 @@ SOFTMAX = implement(
             "e^1000 overflows to inf: subtract the row's largest score before exponentiating",
         ),
     ),
-    library=("dlcore.activations.softmax", "dlcore.activations._softmax", "scipy.special.softmax"),
+    library=(
+        "dlcore.activations.softmax",
+        "dlcore.activations._softmax",
+        "scipy.special.softmax",
+        *TORCH_SOFTMAX,
+    ),
     success="my_softmax turns scores into positive numbers that sum to 1, row by row, stably",
 )
 
@@ -505,6 +510,8 @@ CROSS_ENTROPY = implement(
         "dlcore.losses.CrossEntropy._forward",
         "dlcore.losses.CrossEntropy._forward_logits",
         "sklearn.metrics.log_loss",
+        "torch.nn.functional.cross_entropy",
+        "torch.nn.functional.nll_loss",
     ),
     success="my_cross_entropy is the mean of -log(probability of the true class)",
 )

@@ -13,7 +13,15 @@ from typing import Any
 import numpy as np
 
 import dlcore as dl
-from course.exercises import Case, Mistake, close, implement, predict, tagged_args
+from course.exercises import (
+    TORCH_SOFTMAX,
+    Case,
+    Mistake,
+    close,
+    implement,
+    predict,
+    tagged_args,
+)
 
 # --- Exercise 1: predict a conv layer's output and parameters ---------------------------------
 
@@ -597,7 +605,7 @@ CAUSAL = implement(
             "over axis=1",
         ),
     ),
-    library=("dlcore.activations.softmax", "scipy.special.softmax"),
+    library=("dlcore.activations.softmax", "scipy.special.softmax", *TORCH_SOFTMAX),
     success="causal_attention_weights lets each word attend to itself and the words before "
     "it only, each row summing to 1",
 )
