@@ -312,12 +312,12 @@ def test_widget_state_is_saved_in_the_perceptron_page(html):
         assert json.loads(view)["model_id"] in models
     names = {m["model_name"] for m in models.values()}
     assert {"StackModel", "LinkModel", "SelectionSliderModel"} <= names  # the reader views
-    sliders = {
+    controls = {
         m["state"].get("description")
         for m in models.values()
-        if m["model_name"] == "SelectionSliderModel"
+        if m["model_name"] in ("SelectionSliderModel", "DropdownModel")
     }
-    assert {"presentation", "w weather", "w daylight", "threshold"} <= sliders
+    assert {"presentation", "w weather", "w daylight", "threshold"} <= controls
 
 
 def test_most_lessons_have_hidden_tests_for_the_page_test_to_look_for():

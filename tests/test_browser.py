@@ -99,8 +99,8 @@ def test_book_pages_open_offline_without_errors(html, browser, name):
 
 
 def test_perceptron_page_shows_the_steppers_reader_view(html, browser):
-    """The book's stepper: its note, a slider over the precomputed presentations (no
-    buttons: nothing would run them), the status table and the drawing of the opening one."""
+    """The book's stepper: its note, a menu of the precomputed presentations (no buttons:
+    nothing would run them), the status table and the drawing of the opening one."""
     page, log = open_offline(browser, html / Path(PERCEPTRON.notebook).with_suffix(".html"))
     try:
         wait_for_math(page)
@@ -109,14 +109,15 @@ def test_perceptron_page_shows_the_steppers_reader_view(html, browser):
         assert re.search(r"shows \d+ precomputed states", note.first.inner_text())
         view = note.first.locator("xpath=..")
         assert view.locator("button.widget-button").count() == 0
-        slider = view.locator(".widget-slider").first
-        assert slider.locator("label").first.inner_text().strip() == "presentation"
-        assert "(update)" in slider.locator(".widget-readout").inner_text()
+        menu = view.locator(".widget-dropdown").first
+        assert menu.locator("label").first.inner_text().strip() == "presentation"
+        shown = menu.locator("select").evaluate("s => s.options[s.selectedIndex].text")
+        assert re.fullmatch(r"epoch \d+, \d+/\d+ \(update\)", shown), shown
         status = view.locator(".widget-html").filter(has_text="w1").first
         assert re.search(r"w1\s*-?\d+\.\d+", status.inner_text())
         image = view.locator("img.widget-image").first
         assert image.evaluate("img => img.naturalWidth") > 0, "the stepper's drawing is empty"
-        slider.scroll_into_view_if_needed()
+        menu.scroll_into_view_if_needed()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{Path(PERCEPTRON.notebook).stem}.png"))
         assert not log.problems(), "\n".join(log.problems())

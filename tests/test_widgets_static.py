@@ -124,9 +124,9 @@ def test_the_steppers_reader_view_replays_updates_epochs_and_clicks(monkeypatch)
         axis.values
     )
     view = stepper.reader()
-    (slider,) = view.children[1].children
-    assert isinstance(slider, W.SelectionSlider) and len(slider.options) == len(axis.values)
-    assert slider.value == axis.shown()[axis.values.index(opening)]
+    (menu,) = view.children[1].children  # labels too long for a slider's readout
+    assert isinstance(menu, W.Dropdown) and len(menu.options) == len(axis.values)
+    assert menu.value == axis.shown()[axis.values.index(opening)]
     assert stepper.shown == opening and stepper.last.updated
     labels = axis.shown()
     assert labels[0] == "start" and any(label.endswith("(update)") for label in labels)

@@ -30,6 +30,8 @@ from course.reader_edition import static_pages
 MAX_STATES = 120
 #: the width, in pixels, of a precomputed picture (twice its displayed width at most)
 PICTURE_WIDTH = 900
+#: the longest label a slider's readout shows whole; longer ones get a menu
+READOUT_CHARS = 8
 #: colours kept in a precomputed picture (a palette PNG is a third of a full-colour one)
 PICTURE_COLOURS = 96
 
@@ -90,12 +92,14 @@ def small_png(png: bytes, pixels: int = PICTURE_WIDTH) -> bytes:
 
 
 def _control(axis: Axis, index: int) -> W.ValueWidget:
-    """The reader's control for ``axis``: a slider over numbers, a menu over words, both
-    named by the live control's description and announcing the label shown."""
+    """The reader's control for ``axis``: a slider over numbers with short labels, a menu
+    otherwise, both named by the live control's description and announcing the label
+    shown."""
     labels = axis.shown()
     name = axis.name
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in axis.values)
-    kind = W.SelectionSlider if numeric and len(labels) > 2 else W.Dropdown
+    short = max(map(len, labels)) <= READOUT_CHARS  # a slider's readout shows no more
+    kind = W.SelectionSlider if numeric and short and len(labels) > 2 else W.Dropdown
     control = kind(
         options=labels, index=index, description=name, style={"description_width": "initial"}
     )
