@@ -70,8 +70,10 @@ def _explorers():
     ]
 
 
-def _pictures(widget: W.Widget) -> list[bytes]:
-    found = [bytes(widget.value)] if isinstance(widget, W.Image) else []
+def _pictures(widget: W.Widget) -> list[str]:
+    """The pictures of a reader view: the HTML of its <img> elements."""
+    value = getattr(widget, "value", "")
+    found = [value] if isinstance(value, str) and value.startswith("<img ") else []
     for child in getattr(widget, "children", ()):
         found += _pictures(child)
     return found

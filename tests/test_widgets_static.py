@@ -8,6 +8,8 @@ how many states it holds. The pages themselves are tested in Chromium (test_brow
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as W
 import numpy as np
 import pytest
@@ -102,7 +104,11 @@ def test_in_the_book_the_learning_rate_explorer_displays_its_reader_view(monkeyp
     pictures = [leaf.children[0].value for s in _stacks(view) for leaf in s.children
                 if isinstance(leaf, W.VBox)]  # fmt: skip
     assert len(pictures) == 32 and len(set(pictures)) == 32, "every state draws its own picture"
+    assert all(p.startswith('<img src="data:image/png;base64,') for p in pictures)
     assert sum(map(len, pictures)) < 2_000_000
+    alts = [re.search(r'alt="([^"]*)"', p).group(1) for p in pictures]
+    assert all(a.startswith("Gradient descent on ") for a in alts), alts[0]
+    assert any("learning rate 0.21 and momentum 0.90" in a for a in alts)
 
 
 def test_outside_the_book_an_explorer_displays_itself_live(monkeypatch):

@@ -111,7 +111,7 @@ class InteractiveView(ReaderViewMixin, W.VBox):
         """The picture (or text) and caption on show now."""
         if self.image.layout.display == "none":
             return [html_copy(self.text)]
-        return [picture_copy(self.image), html_copy(self.caption)]
+        return [picture_copy(self.image, self.caption.value), html_copy(self.caption)]
 
     @property
     def values(self) -> dict[str, Any]:

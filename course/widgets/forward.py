@@ -140,10 +140,8 @@ class ForwardExplorer(ReaderViewMixin, W.VBox):
 
     def reader_capture(self) -> list[W.Widget]:
         """The diagram beside its table, and the caption."""
-        return [
-            W.HBox([picture_copy(self.image), html_copy(self.readout)]),
-            html_copy(self.caption),
-        ]
+        picture = picture_copy(self.image, self.caption.value, width="560")
+        return [W.HBox([picture, html_copy(self.readout)]), html_copy(self.caption)]
 
     def _check_weight(self, key: Any) -> tuple[int, int, int]:
         """``key`` as a valid ``(layer, i, j)`` index of a weight, or a ValueError."""

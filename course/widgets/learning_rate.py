@@ -211,7 +211,11 @@ class LearningRateExplorer(ReaderViewMixin, W.VBox):
 
     def reader_capture(self) -> list[W.Widget]:
         """The picture, the readout and the caption on show now."""
-        return [picture_copy(self.image), html_copy(self.readout), html_copy(self.caption)]
+        return [
+            picture_copy(self.image, self.caption.value),
+            html_copy(self.readout),
+            html_copy(self.caption),
+        ]
 
     def _set_surface(self, name: str, start: Sequence[float] | None) -> None:
         """Point the start sliders at the surface's view and its default (or given) start."""

@@ -220,7 +220,12 @@ class Playground(ReaderViewMixin, W.VBox):
             + ("-" if accuracy is None else f"{accuracy:.0%}")
             + f" (always the commoner class: {self.baseline:.0%})"
         )
-        return [setup, html_copy(self.status), picture_copy(self.image), html_copy(self.caption)]
+        return [
+            setup,
+            html_copy(self.status),
+            picture_copy(self.image, self.caption.value),
+            html_copy(self.caption),
+        ]
 
     def reader(self) -> W.VBox:
         """The reader view; the playground then stands trained (or not) as before."""

@@ -14,9 +14,12 @@ In JupyterLab nothing changes: ``COURSE_STATIC_EXPLORERS`` is unset and explorer
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -178,13 +181,19 @@ def reader_view(
     return view
 
 
-def picture_copy(image: W.Image, width: str | None = None, pixels: int = PICTURE_WIDTH) -> W.Image:
-    """A new ``Image`` holding a small copy (``small_png``, at most ``pixels`` wide) of
-    ``image``'s picture, shown ``width`` pixels wide (default: as ``image`` is)."""
-    copy = W.Image(value=small_png(bytes(image.value), pixels), format="png")
-    if width or image.width:
-        copy.width = width or image.width
-    return copy
+def picture_copy(
+    image: W.Image, alt: str, width: str | None = None, pixels: int = PICTURE_WIDTH
+) -> W.HTML:
+    """A small copy (``small_png``, at most ``pixels`` wide) of ``image``'s picture, shown
+    ``width`` pixels wide (default: as ``image`` is), as an ``<img>`` whose alt text is
+    ``alt`` (an ipywidgets ``Image`` has none) in plain words (tags dropped)."""
+    data = base64.b64encode(small_png(bytes(image.value), pixels)).decode("ascii")
+    text = html.unescape(re.sub(r"<[^>]+>", "", alt)).strip().removeprefix("Picture: ")
+    words = html.escape(text, quote=True)
+    size = f' width="{html.escape(width or image.width)}"' if (width or image.width) else ""
+    return W.HTML(
+        f'<img src="data:image/png;base64,{data}" alt="{words}"{size} style="max-width: 100%">'
+    )
 
 
 def html_copy(html: W.HTML) -> W.HTML:

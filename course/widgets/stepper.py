@@ -144,7 +144,9 @@ class PerceptronStepper(ReaderViewMixin, W.VBox):
 
     def reader_capture(self) -> list[W.Widget]:
         """The picture, its caption and the status table on show now."""
-        picture = W.VBox([picture_copy(self.image, IMAGE_WIDTH), html_copy(self.caption)])
+        picture = W.VBox(
+            [picture_copy(self.image, self.caption.value, IMAGE_WIDTH), html_copy(self.caption)]
+        )
         return [W.HBox([picture, html_copy(self.status)])]
 
     def total_errors(self) -> int:
