@@ -83,6 +83,27 @@ document.addEventListener("DOMContentLoaded", function () {
     }};
   }
 });
+// ipywidgets' slider handle has no accessible name and announces its position: name it by
+// the slider's label and announce what its readout shows ("0.19", not "4"), kept up to date.
+function nameSliders() {
+  document.querySelectorAll(".widget-slider").forEach(function (slider) {
+    var handle = slider.querySelector(".noUi-handle");
+    var label = slider.querySelector("label");
+    var readout = slider.querySelector(".widget-readout");
+    if (!handle || !readout || handle.dataset.named) { return; }
+    handle.dataset.named = "1";
+    if (label && label.textContent.trim()) {
+      handle.setAttribute("aria-label", label.textContent.trim());
+    }
+    var say = function () { handle.setAttribute("aria-valuetext", readout.textContent.trim()); };
+    say();
+    new MutationObserver(say).observe(readout, {childList: true, characterData: true,
+                                                subtree: true});
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  new MutationObserver(nameSliders).observe(document.body, {childList: true, subtree: true});
+});
 // pydata-sphinx-theme reads an empty colour mode on a first visit and logs an error.
 if (!document.documentElement.dataset.mode) { document.documentElement.dataset.mode = "auto"; }
 """

@@ -179,6 +179,22 @@ def _reader_views(page):
     return [note.nth(i).locator("xpath=..") for i in range(note.count())]
 
 
+def _assert_announced(control, label: str) -> None:
+    """A screen reader gets the control's name and the value it shows (a slider's handle is
+    named by the page's script, a menu by its label)."""
+    handle = control.locator(".noUi-handle")
+    if handle.count():
+        control.page.wait_for_function(
+            "([h, r]) => h.getAttribute('aria-valuetext') === r.textContent.trim()",
+            arg=[handle.element_handle(), control.locator(".widget-readout").element_handle()],
+            timeout=2000,
+        )
+        assert handle.get_attribute("aria-label") == label
+    else:
+        select = control.locator("select")
+        assert select.evaluate("s => s.labels.length && s.labels[0].textContent.trim()") == label
+
+
 def _change(control) -> None:
     """Move one control of a reader view to another state, as a reader would."""
     select = control.locator("select")
@@ -212,6 +228,7 @@ def test_every_control_of_a_reader_view_switches_picture_and_readout_offline(htm
                 control = controls.nth(i)
                 label = control.locator("label").first.inner_text().strip()
                 assert label, "every control of a reader view is named"
+                _assert_announced(control, label)
                 before = view.evaluate(READER_STATE)
                 control.scroll_into_view_if_needed()
                 _change(control)
@@ -226,6 +243,7 @@ def test_every_control_of_a_reader_view_switches_picture_and_readout_offline(htm
                 was, now = json.loads(before), json.loads(after)
                 assert now["pictures"] != was["pictures"] or not was["pictures"], label
                 assert now["texts"] != was["texts"], f"{label}: the readout did not change"
+                _assert_announced(control, label)
             view.scroll_into_view_if_needed()
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"{Path(lesson.notebook).stem}-reader-{k}.png"))
