@@ -8,8 +8,9 @@ and how fast a control switches the picture in the browser.
 Precomputing runs each lesson's explorer as the lesson opens it, with the reader view on
 (``COURSE_STATIC_EXPLORERS=1``), and reports its states, seconds and the bytes of its
 pictures. With ``--book``, each explorer page is opened from disk in headless Chromium with
-the network blocked; every control of every reader view is moved five times and the time
-from the key press or choice to the new picture on screen is measured (median and worst).
+the network blocked; every control of every reader view is moved five times, in the page
+(a key press on a slider, a new choice in a menu), and the time until the picture or text on
+screen changed is measured there with ``performance.now()`` (median and worst).
 The live view a JupyterLab learner gets has no such numbers: it calls Python on each move.
 """
 
@@ -91,10 +92,37 @@ def precompute() -> None:
         print(f"| {name} | {states} | {seconds:.1f} | {megabytes:.2f} |", flush=True)
 
 
+#: in the page: move control ``i`` of a reader view one step (a key press on a slider's
+#: handle, the next option of a menu) and return the milliseconds until its picture or text
+#: on screen changed
+SWITCH_MS = """(root, i) => new Promise(done => {
+  const controls = root.querySelectorAll(
+    ":scope > .widget-hbox > .widget-dropdown, :scope > .widget-hbox > .widget-slider");
+  const control = controls[i];
+  const state = () => [...root.querySelectorAll("img, .widget-html")]
+    .filter(e => e.offsetParent !== null).map(e => e.src || e.textContent).join("|");
+  const before = state();
+  const t0 = performance.now();
+  const select = control.querySelector("select");
+  if (select) {
+    select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+    select.dispatchEvent(new Event("change", {bubbles: true}));
+  } else {
+    const handle = control.querySelector(".noUi-handle");
+    const end = handle.getAttribute("aria-valuenow") === handle.getAttribute("aria-valuemax");
+    handle.dispatchEvent(new KeyboardEvent("keydown",
+      {key: end ? "ArrowLeft" : "ArrowRight", bubbles: true}));
+  }
+  (function poll() {
+    if (state() !== before) { done(performance.now() - t0); } else { requestAnimationFrame(poll); }
+  })();
+})"""
+
+
 def measure_pages(html: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from browser_util import chromium, offline_page
-    from test_browser import READER_STATE, _change, _reader_views
+    from test_browser import _reader_views
 
     print("\n| page | explorers | page (MB) | widget state (MB) | switch median (ms) | worst |")
     print("|---|---|---|---|---|---|")
@@ -112,19 +140,9 @@ def measure_pages(html: Path) -> None:
                 selector = ":scope > .widget-hbox > .widget-dropdown, "
                 controls = view.locator(selector + ":scope > .widget-hbox > .widget-slider")
                 for i in range(controls.count()):
+                    controls.nth(i).scroll_into_view_if_needed()
                     for _ in range(5):
-                        before = view.evaluate(READER_STATE)
-                        control = controls.nth(i)
-                        control.scroll_into_view_if_needed()
-                        t0 = time.perf_counter()
-                        _change(control)
-                        view.evaluate(
-                            "(root, before) => new Promise(done => { (function poll() {"
-                            f" if (({READER_STATE})(root) !== before) done(true); else"
-                            " requestAnimationFrame(poll); })(); })",
-                            before,
-                        )
-                        times.append(1000 * (time.perf_counter() - t0))
+                        times.append(view.evaluate(SWITCH_MS, i))
             page.context.close()
             print(
                 f"| {stem} ({what}) | {len(views)} | "

@@ -79,16 +79,16 @@ def _label(value: Any) -> str:
     return str(value)
 
 
-def small_png(png: bytes, pixels: int = PICTURE_WIDTH) -> bytes:
-    """``png`` at most ``pixels`` wide, with PICTURE_COLOURS colours: the same picture in
-    a third of the bytes, since a reader view holds dozens of them."""
+def small_png(png: bytes, pixels: int = PICTURE_WIDTH, colours: int = PICTURE_COLOURS) -> bytes:
+    """``png`` at most ``pixels`` wide, with ``colours`` colours: the same picture in a third
+    of the bytes, since a reader view holds dozens of them."""
     from PIL import Image
 
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     if picture.width > pixels:
         height = round(picture.height * pixels / picture.width)
         picture = picture.resize((pixels, height), Image.Resampling.LANCZOS)
-    picture = picture.quantize(PICTURE_COLOURS, method=Image.Quantize.MEDIANCUT)
+    picture = picture.quantize(colours, method=Image.Quantize.MEDIANCUT)
     out = io.BytesIO()
     picture.save(out, format="png", optimize=True)
     return out.getvalue()
@@ -182,12 +182,16 @@ def reader_view(
 
 
 def picture_copy(
-    image: W.Image, alt: str, width: str | None = None, pixels: int = PICTURE_WIDTH
+    image: W.Image,
+    alt: str,
+    width: str | None = None,
+    pixels: int = PICTURE_WIDTH,
+    colours: int = PICTURE_COLOURS,
 ) -> W.HTML:
     """A small copy (``small_png``, at most ``pixels`` wide) of ``image``'s picture, shown
     ``width`` pixels wide (default: as ``image`` is), as an ``<img>`` whose alt text is
     ``alt`` (an ipywidgets ``Image`` has none) in plain words (tags dropped)."""
-    data = base64.b64encode(small_png(bytes(image.value), pixels)).decode("ascii")
+    data = base64.b64encode(small_png(bytes(image.value), pixels, colours)).decode("ascii")
     text = html.unescape(re.sub(r"<[^>]+>", "", alt)).strip().removeprefix("Picture: ")
     words = html.escape(text, quote=True)
     size = f' width="{html.escape(width or image.width)}"' if (width or image.width) else ""

@@ -295,7 +295,7 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
     def reader_capture(self) -> list[W.Widget]:
         """The picture (a smaller copy: the page holds 96), the readout and the caption in
         one text (fewer widget models in the page)."""
-        return [picture_copy(self.image, self.caption.value, pixels=640),
+        return [picture_copy(self.image, self.caption.value, pixels=600, colours=48),
                 W.HTML(f"{self.readout.value}{self.caption.value}")]  # fmt: skip
 
     @property
