@@ -199,3 +199,31 @@ def test_the_guides_private_cases_example_names_real_exercises_that_run():
         exercise = builtin()[test_id]
         for args in cases:
             assert exercise.expected(tuple(args)) is not None, (test_id, args)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.test_id)
+def test_an_unanswered_exercise_is_told_it_is_a_stub(exercise):
+    """The learner edition's own stub of each exercise (a function, a class or a value whose
+    body raises NotImplementedError) reaches its check as 'still a stub', never as a
+    traceback or a wrong answer."""
+    import importlib
+
+    import nbformat
+    from exercise_util import HELPERS
+
+    from course.editions import is_solution_cell, nbgrader_meta
+
+    lesson = _lesson(exercise)
+    (path,) = (ROOT / "learner" / "notebooks").glob(f"{lesson}_*.ipynb")
+    cells = nbformat.read(path, as_version=4).cells
+    solution_id = exercise.test_id.removesuffix("-test")
+    (stub,) = [c.source for c in cells if is_solution_cell(c)
+               and nbgrader_meta(c)["grade_id"] == solution_id]  # fmt: skip
+    assert "NotImplementedError" in stub
+    namespace = dict(HELPERS)
+    exec(stub, namespace)
+    _, test = exercise_cells(lesson)[exercise.test_id]
+    check_name, argument = re.search(r"(check_\w+)\((\w+)\)", test).groups()
+    check = getattr(importlib.import_module(f"course.checks.lesson{lesson}"), check_name)
+    with pytest.raises(AssertionError, match="still a stub"):
+        check(namespace[argument])
