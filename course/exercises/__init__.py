@@ -33,6 +33,7 @@ import numpy as np
 from course.exercises.calls import called, plain, tagged_args
 
 __all__ = [
+    "LEAST_SQUARES",
     "TORCH_SOFTMAX",
     "Case",
     "Compare",
@@ -47,6 +48,15 @@ __all__ = [
     "tagged_args",
 ]
 
+#: the library functions that fit a least-squares line in one call (withheld where an
+#: exercise asks for that line)
+LEAST_SQUARES = (
+    "numpy.polyfit",
+    "numpy.linalg.lstsq",
+    "numpy.linalg.pinv",
+    "numpy.polynomial.polynomial.polyfit",
+    "scipy.stats.linregress",
+)
 #: PyTorch's softmax under each of its names (withheld where an exercise asks to write it;
 #: each is skipped where PyTorch is not installed)
 TORCH_SOFTMAX = (

@@ -8,7 +8,16 @@ from typing import Any
 
 import numpy as np
 
-from course.exercises import Case, Mistake, close, equal, implement, predict, tagged_args
+from course.exercises import (
+    LEAST_SQUARES,
+    Case,
+    Mistake,
+    close,
+    equal,
+    implement,
+    predict,
+    tagged_args,
+)
 
 # --- Exercise 1: predict the inertia with one group per customer -----------------------------
 
@@ -180,13 +189,7 @@ FORECAST = implement(
             "means first, (t - t_mean) and (y_t - y_mean)",
         ),
     ),
-    library=(
-        "numpy.polyfit",
-        "numpy.linalg.lstsq",
-        "numpy.linalg.pinv",
-        "numpy.polynomial.polynomial.polyfit",
-        "scipy.stats.linregress",
-    ),
+    library=(*LEAST_SQUARES,),
     success="predict_next_month extends the least-squares line one month ahead",
 )
 

@@ -10,7 +10,16 @@ from typing import Any
 
 import numpy as np
 
-from course.exercises import Case, Exercise, Mistake, close, implement, predict, tagged_args
+from course.exercises import (
+    LEAST_SQUARES,
+    Case,
+    Exercise,
+    Mistake,
+    close,
+    implement,
+    predict,
+    tagged_args,
+)
 
 # --- Exercise 1: predict how much longer a product twice as big takes ------------------------
 
@@ -267,11 +276,7 @@ POWER_LAW = implement(
         ),
     ),
     library=(
-        "numpy.polyfit",
-        "numpy.linalg.lstsq",
-        "numpy.linalg.pinv",
-        "numpy.polynomial.polynomial.polyfit",
-        "scipy.stats.linregress",
+        *LEAST_SQUARES,
         "sklearn.linear_model.LinearRegression.fit",
     ),
     success="fit_power_law fits one line to the log-log plot by least squares: its slope p and "
