@@ -2,8 +2,9 @@
 
 One row per need: the Python version, the lessons, the ``python3`` kernel, JupyterLab and
 the ipywidgets extension, numpy and its BLAS, and the optional pieces (Chromium and npm for
-the book, torch for lesson 12). A missing piece comes with the command that installs it;
-the exit code is 1 when a required one is missing.
+the book, torch for lesson 12, bubblewrap for the sandbox of ``course grade``). A missing
+piece comes with the command that installs it; the exit code is 1 when a required one is
+missing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ MIN_PYTHON = (3, 10)
 WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 #: the Chromium executables the book's browser checks look for, in order
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+#: how to get a sandbox for ``course grade``, or do without one
+BUBBLEWRAP_FIX = (
+    "apt-get install bubblewrap (Debian/Ubuntu), or grade with --sandbox none inside a "
+    "container (see the teachers' guide)"
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,20 @@ def check_torch() -> Check:
     return Check("torch (lesson 12)", version or "missing", version is not None, False, fix)
 
 
+def check_bubblewrap() -> Check:
+    """bubblewrap, the sandbox ``course grade`` runs each submission in (optional: only
+    grading needs it), tried with the probe grading itself runs (``sandbox.probe``)."""
+    from course.grading import sandbox  # cheap: no Jupyter machinery
+
+    need = "bubblewrap (for course grade)"
+    problem = sandbox.probe()
+    bwrap = sandbox.bwrap_path()
+    if problem is not None or bwrap is None:
+        return Check(need, problem or "missing", False, False, BUBBLEWRAP_FIX)
+    done = subprocess.run([bwrap, "--version"], capture_output=True, text=True, check=False)
+    return Check(need, f"{done.stdout.strip()} ({bwrap})", True, False)
+
+
 #: every check, in the order the table lists them
 CHECKS: tuple[Callable[[], Check], ...] = (
     check_python,
@@ -154,6 +174,7 @@ CHECKS: tuple[Callable[[], Check], ...] = (
     check_chromium,
     check_npm,
     check_torch,
+    check_bubblewrap,
 )
 
 
@@ -182,7 +203,8 @@ def _run(args: argparse.Namespace) -> int:
     if missing:
         print(f"\nrequired but missing: {', '.join(missing)}")
         return 1
-    print("\neverything the lessons need is here (Chromium, npm and torch are optional)")
+    optional = "Chromium, npm, torch and bubblewrap are optional"
+    print(f"\neverything the lessons need is here ({optional})")
     return 0
 
 
@@ -192,7 +214,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "doctor",
         help="check what the course needs on this machine, with the command for what is missing",
         description="One table of what the course needs (Python, the python3 kernel, "
-        "JupyterLab, ipywidgets, numpy and its BLAS; optional: Chromium, npm, torch) and what "
-        "this machine has. Exit code 1 when a required piece is missing.",
+        "JupyterLab, ipywidgets, numpy and its BLAS; optional: Chromium, npm, torch, bubblewrap) "
+        "and what this machine has. Exit code 1 when a required piece is missing.",
     )
     parser.set_defaults(func=_run)
