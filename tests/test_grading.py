@@ -141,27 +141,27 @@ def test_a_stub_scores_zero_on_each_exercise(graded):
     row = graded["rows"]["bob"]
     assert _points(row) == dict.fromkeys(FIXTURE_POINTS, 0.0)
     assert row["status"] == "graded"
-    assert "weighted-sum-test failed (NotImplementedError)" in row["reason"]
+    assert "weighted-sum-test: not answered (still the stub)" in row["reason"]
 
 
 def test_an_edited_test_cell_is_noted_and_graded_with_the_original(graded):
     row = graded["rows"]["carol"]
     assert _points(row) == _points(graded["rows"]["bob"])
     for gid in FIXTURE_POINTS:
-        assert f"test cell {gid} was edited; the original was restored" in row["reason"]
+        assert f"{gid}: the test cell was edited; the original was restored" in row["reason"]
 
 
 def test_hidden_tests_are_put_back(graded):
     row = graded["rows"]["dave"]
     assert _points(row) == {"weighted-sum-test": 2.0, "step-test": 0.0}
-    assert "step-test failed (AssertionError)" in row["reason"]
+    assert "step-test: failed (AssertionError)" in row["reason"]
 
 
 def test_an_infinite_loop_is_stopped_and_the_rest_is_graded(graded):
     row = graded["rows"]["erin"]
     assert _points(row) == {"weighted-sum-test": 0.0, "step-test": 1.0}
     assert row["status"] == "graded"
-    assert "cell weighted-sum-test was stopped after 3 s (time limit)" in row["reason"]
+    assert "weighted-sum-test: timed out after 3 s in its test cell" in row["reason"]
 
 
 def test_a_corrupt_notebook_gets_a_row_with_its_reason(graded):
@@ -237,7 +237,7 @@ def test_restore_cells_puts_back_a_deleted_test_cell_after_its_solution(tmp_path
     ids = [nbgrader_meta(c).get("grade_id") for c in restored.cells]
     assert ids.index("step-test") == ids.index("step") + 1
     assert "### BEGIN HIDDEN TESTS" in restored.cells[ids.index("step-test")].source
-    assert notes == ["test cell step-test was missing; the original was restored"]
+    assert notes == ["step-test: the test cell was missing; the original was restored"]
 
 
 def test_checksums_come_from_the_release_manifest_when_given(tmp_path):
@@ -393,7 +393,7 @@ def test_raises_exception_tags_do_not_turn_a_failure_into_points(tmp_path, pytho
     zero = dict.fromkeys(FIXTURE_POINTS, 0.0)
     for student in ("stub", "workspace"):
         assert results[student].scores == zero, results[student].reasons
-        assert any("failed (" in reason for reason in results[student].reasons)
+        assert any(": not answered" in reason for reason in results[student].reasons)
     assert results["right"].scores == FIXTURE_POINTS, results["right"].reasons
 
 
@@ -486,4 +486,4 @@ def test_an_answer_that_calls_the_exercises_reference_scores_zero(tmp_path, pyth
     (result,) = grade(tmp_path / "subs", source, tmp_path / "g.csv", progress=False)
     assert result.scores["l03-perceptron-update-test"] == 0.0
     assert result.scores["l03-weighted-sum-test"] > 0
-    assert "l03-perceptron-update-test failed" in "; ".join(result.reasons)
+    assert any(r.startswith("l03-perceptron-update-test") for r in result.reasons)

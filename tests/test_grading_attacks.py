@@ -315,7 +315,7 @@ def test_a_failing_test_cell_tagged_raises_exception_scores_zero(attacked):
     result = attacked["results"]["tagged"]
     assert result.total == 0
     reasons = "; ".join(result.reasons)
-    assert "step-test failed the grader's check (case 1: raised NotImplementedError" in reasons
+    assert "step-test: not answered (still the stub)" in reasons
 
 
 @pytest.mark.parametrize("student", ["alice", "zed"])
@@ -365,7 +365,7 @@ def test_an_error_hidden_by_a_hook_still_fails_a_test_cell_without_spec(
     scratch.rmdir()
     for result in results:
         assert result.total == 0
-        assert "weighted-sum-test failed (NotImplementedError" in "; ".join(result.reasons)
+        assert "weighted-sum-test: not answered (still the stub)" in result.reasons
 
 
 def test_a_wrong_answer_passing_tampered_tests_fails_the_graders_check(attacked):

@@ -82,6 +82,7 @@ def _run(args: argparse.Namespace) -> int:
         exercises=exercises,
         limits=limits,
         progress=True,
+        replace_sheet=args.replace,
     )
     problems = sum(r.status != "graded" for r in results)
     print(
@@ -102,13 +103,29 @@ def register(sub: argparse._SubParsersAction) -> None:
         "test cells (hidden tests included), judge the exercises that have a grader-side "
         "spec in the grader itself, and write one row per student to --out.",
     )
-    parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR")
+    parser.add_argument(
+        "submissions",
+        type=Path,
+        metavar="SUBMISSIONS",
+        help="the folder of submissions, or one submitted notebook",
+    )
     parser.add_argument(
         "--lesson",
         required=True,
         help=LESSON_HELP,
     )
-    parser.add_argument("--out", required=True, type=Path, help="the grades CSV to write")
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="the grades CSV to write; if it exists, the rows of the students graded now are "
+        "replaced and every other row is kept",
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="start --out again with only the students graded now (default: keep the others)",
+    )
     add_root_option(parser)
     parser.add_argument(
         "--jobs",

@@ -14,10 +14,11 @@ from tqdm import tqdm
 from course.errors import CourseError
 from course.grading.exercises import Exercise
 from course.grading.files import check_outputs
-from course.grading.logic import Result, find_submissions, load_lesson
+from course.grading.logic import Result, find_submissions, load_lesson, submissions_folder
 from course.grading.pool import Task, run_workers
 from course.grading.report import write_csv
 from course.grading.sandbox import Limits, probe
+from course.grading.sheet import merge, read_sheet
 
 #: the ways a submission can run: isolated by bubblewrap, or as the teacher (trusted only)
 SANDBOXES = ("bwrap", "none")
@@ -38,6 +39,7 @@ def grade(
     exercises: dict[str, Exercise] | None = None,
     limits: Limits | None = None,
     progress: bool = True,
+    replace_sheet: bool = False,
 ) -> list[Result]:
     """Grade every submission of the lesson ``source`` and write the CSV ``out``.
 
@@ -46,7 +48,9 @@ def grade(
     Each kernel runs in a bubblewrap sandbox unless ``sandbox="none"``; a CourseError says
     why when the machine cannot isolate. One feedback HTML per student goes to
     ``feedback`` when given. ``exercises`` replaces the package's grader-side specs, and
-    ``hidden_tests`` (a JSON file) adds cases to them.
+    ``hidden_tests`` (a JSON file) adds cases to them. An ``out`` that exists keeps the
+    rows of the students not graded now (:func:`course.grading.sheet.merge`), unless
+    ``replace_sheet``. Returns the rows of the students graded now.
     """
     check_positive("--jobs", jobs)
     check_positive("--timeout-cell", cell_timeout)
@@ -68,10 +72,11 @@ def grade(
     feedback = Path(feedback) if feedback is not None else None
     course = lesson.source.resolve().parent
     forbidden = {
-        "the submissions folder": Path(submissions),
+        "the submissions folder": submissions_folder(submissions),
         "the course": course.parent if course.name == "notebooks" else course,
     }
     check_outputs(out, feedback, forbidden, [lesson.source, *filter(None, found.values())])
+    previous = read_sheet(out, lesson.points) if out.exists() and not replace_sheet else []
     if feedback is not None:
         feedback.mkdir(parents=True, exist_ok=True)
     tasks = [Task(student, path, lesson, cell_timeout, feedback) for student, path in found.items()]
@@ -84,7 +89,10 @@ def grade(
     ):
         results = run_workers(tasks, jobs, notebook_timeout, bar.update)
     results.sort(key=lambda r: r.student)
-    write_csv(results, lesson, out)
+    merged = merge(previous, results)
+    write_csv(merged.results, lesson, out)
+    if progress and previous:
+        print(merged.summary(out))
     return results
 
 

@@ -45,6 +45,9 @@ def _course_harvest(spec):
     name = spec["name"]
     outcomes = []
     for args in spec["cases"]:
+        if name not in globals():
+            outcomes.append({"undefined": True})
+            continue
         restore = tools["withheld"](spec["library"])
         try:
             target = globals()[name]

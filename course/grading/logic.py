@@ -31,11 +31,21 @@ from course.grading.exercises import (
     with_hidden_tests,
 )
 from course.grading.files import NOTEBOOK_BYTES, read_regular
+from course.grading.reasons import REASON_CHARS, answer_cells, cell_names, error_text, plural
 from course.grading.sandbox import Limits
 from course.release import compute_checksum, read_manifest, release_notebook
 
-#: the longest piece of an error message kept in the reason column
-REASON_CHARS = 100
+#: the reason of an exercise whose function is still the stub
+NOT_ANSWERED = "not answered (still the stub)"
+#: how the reason of an exercise whose function did not return on the grader's cases starts
+TIMED_OUT = "timed out after"
+
+
+def undefined(exercise: Exercise) -> str:
+    """The reason of an exercise whose function or value the notebook never defined."""
+    return f"{exercise.names[0]} is not defined"
+
+
 #: what runs instead of the test cell of an exercise the grader judges
 JUDGED = "# judged by the grader, in its own process"
 
@@ -75,7 +85,7 @@ class Lesson:
         """How each test cell is scored: by the grader's judge, or by the test cell alone."""
         return {
             gid: (
-                f"judged by the grader ({len(self.exercises[gid].cases)} cases)"
+                f"judged by the grader ({plural(len(self.exercises[gid].cases), 'case')})"
                 if gid in self.exercises
                 else "test cell only (no grader-side spec)"
             )
@@ -152,10 +162,16 @@ def find_submissions(directory: str | Path, notebook: str) -> dict[str, Path | N
     ``directory/<student>.ipynb``. Hidden folders are ignored; any other ``*.ipynb``
     spelling (``x.IPYNB``, ``.x.ipynb``) counts as the student's too, so it is reported
     rather than skipped. A student with two notebooks is a CourseError naming both.
+    ``directory`` may also be one submitted notebook: a class of one.
     """
     directory = Path(directory)
+    if directory.is_file() and not directory.is_symlink():
+        return {_student_of_file(directory, notebook): directory}
     if not directory.is_dir():
-        raise CourseError(f"submissions folder not found: {directory}")
+        raise CourseError(
+            f"submissions not found: {directory} is neither a folder of submissions nor a "
+            "notebook (.ipynb)"
+        )
     found: dict[str, Path | None] = {}
     for entry in sorted(directory.iterdir()):
         is_notebook = entry.name.lower().endswith(".ipynb") and not entry.is_dir()
@@ -181,6 +197,23 @@ def find_submissions(directory: str | Path, notebook: str) -> dict[str, Path | N
     return found
 
 
+def _student_of_file(path: Path, notebook: str) -> str:
+    """The student of one submitted file: its folder's name for ``<student>/<notebook>``,
+    else the file's name without ``.ipynb``. A file that is not a notebook is refused."""
+    if not path.name.lower().endswith(".ipynb"):
+        raise CourseError(f"{path} is not a notebook (expected a .ipynb file or a folder)")
+    if path.name.lower() == notebook.lower():
+        return path.resolve().parent.name
+    return path.name.lstrip(".")[: -len(".ipynb")]
+
+
+def submissions_folder(submissions: str | Path) -> Path:
+    """The folder grading must not write into: the submissions folder, or the folder of
+    the one submitted notebook."""
+    submissions = Path(submissions)
+    return submissions.parent if submissions.is_file() else submissions
+
+
 def _student_notebook(folder: Path, notebook: str) -> Path | None:
     """``folder/notebook``, else the one file of the folder spelling its name differently."""
     exact = folder / notebook
@@ -202,6 +235,7 @@ def restore_cells(
     released = release_notebook(source)
     originals: dict[str, nbformat.NotebookNode] = {}
     order: list[str] = []
+    names = cell_names(source)
     for src_cell, rel_cell in zip(source.cells, released.cells, strict=True):
         grade_id = nbgrader_meta(rel_cell)["grade_id"]
         order.append(grade_id)
@@ -217,9 +251,9 @@ def restore_cells(
         if grade_id not in originals:
             cells.append(cell)
             continue
-        what = "test cell" if is_test_cell(originals[grade_id]) else "cell"
+        what = _locked_name(originals[grade_id], names[order.index(grade_id)])
         if grade_id in seen:
-            notes.append(f"a copy of {what} {grade_id} was ignored")
+            notes.append(f"a copy of {what} was ignored")
             continue
         seen.add(grade_id)
         try:
@@ -227,13 +261,13 @@ def restore_cells(
         except (KeyError, TypeError, ValueError):
             edited = True
         if edited:
-            notes.append(f"{what} {grade_id} was edited; the original was restored")
+            notes.append(f"{what} was edited; the original was restored")
         cells.append(copy.deepcopy(originals[grade_id]))
     for position, grade_id in enumerate(order):
         if grade_id not in originals or grade_id in seen:
             continue
-        what = "test cell" if is_test_cell(originals[grade_id]) else "cell"
-        notes.append(f"{what} {grade_id} was missing; the original was restored")
+        what = _locked_name(originals[grade_id], names[position])
+        notes.append(f"{what} was missing; the original was restored")
         previous = order[position - 1] if position else None
         ids = [nbgrader_meta(c).get("grade_id") for c in cells]
         at = ids.index(previous) + 1 if previous in ids else (0 if position == 0 else len(cells))
@@ -243,6 +277,14 @@ def restore_cells(
     graded.cells = cells
     graded.metadata["kernelspec"] = copy.deepcopy(source.metadata.get("kernelspec", {}))
     return graded, notes
+
+
+def _locked_name(cell: nbformat.NotebookNode, name: str) -> str:
+    """A locked cell in a reason: "X: the test cell" for a test cell (its exercise first),
+    else "the locked cell N, under "Heading"" """
+    if is_test_cell(cell):
+        return f"{nbgrader_meta(cell)['grade_id']}: the test cell"
+    return f"the locked {name}"
 
 
 def score(
@@ -256,37 +298,78 @@ def score(
 
     A test cell scores when its execute_reply says ``ok`` and no error output shows, and,
     for an exercise with a spec, when the grader's judge accepts every case's ``outcomes``.
+    Each reason names its exercise first (:mod:`course.grading.reasons`); an error in an
+    exercise's answer cell (a ``SyntaxError`` on line 2) is named before what it caused.
     """
     scores = lesson.zero()
     notes = []
+    names = cell_names(nb)
+    answers = answer_cells(nb)
+    answer_of = {gid: index for index, gid in answers.items()}
+    after = ""  # the last exercise whose test cell came before this cell
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         grade_id = nbgrader_meta(cell).get("grade_id")
-        label = grade_id or f"{index + 1}"
-        reply = replies.get(index)
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        names = {str(e.get("ename")) for e in errors} | {reply["ename"] if reply else ""}
-        if "KeyboardInterrupt" in names:
-            notes.append(f"cell {label} was stopped after {cell_timeout:g} s (time limit)")
+        failure = _failure(cell, replies.get(index))
+        if failure == "KeyboardInterrupt" and grade_id not in lesson.points:
+            stopped = f"timed out after {cell_timeout:g} s"
+            if index in answers:
+                notes.append(f"{answers[index]}: {stopped} in its answer cell")
+            else:
+                where = f" (after exercise {after})" if after else ""
+                notes.append(f"{stopped} in {names[index]}{where}")
         if grade_id not in lesson.points:
             continue
+        after = grade_id
+        answer = answer_of.get(grade_id)
+        broken = _failure(nb.cells[answer], replies.get(answer)) if answer is not None else None
+        answer_note = (
+            f"{broken} in the answer cell" if broken not in (None, "KeyboardInterrupt") else ""
+        )
+        reply = replies.get(index)
         if reply is None:
-            notes.append(f"{grade_id} was not run")
-        elif reply["status"] != "ok" or errors:
-            ename = reply["ename"] or (str(errors[0].get("ename", "")) if errors else "")
-            evalue = reply["evalue"] or (str(errors[0].get("evalue", "")) if errors else "")
-            first_line = (evalue.strip().splitlines() or [""])[0]
-            message = f"{ename or reply['status']}: {first_line}".rstrip(": ")
-            notes.append(f"{grade_id} failed ({message[:REASON_CHARS]})")
+            notes.append(f"{grade_id}: not run (the notebook stopped before its test cell)")
+        elif failure is not None:
+            notes.append(f"{grade_id}: {_test_cell_failure(failure, answer_note, cell_timeout)}")
         elif grade_id in lesson.exercises:
-            share, wrong = judge(lesson.exercises[grade_id], outcomes.get(grade_id, "no results"))
+            exercise = lesson.exercises[grade_id]
+            share, wrong = judge(exercise, outcomes.get(grade_id, "no results"))
             scores[grade_id] = round(lesson.points[grade_id] * share, 2)
-            if wrong is not None:
-                notes.append(f"{grade_id} failed the grader's check ({wrong[:REASON_CHARS]})")
+            plain = wrong in (NOT_ANSWERED, undefined(exercise)) or str(wrong).startswith(TIMED_OUT)
+            if wrong is not None and answer_note and wrong == undefined(exercise):
+                notes.append(f"{grade_id}: {answer_note}, so {wrong}")
+            elif wrong is not None and plain:
+                notes.append(f"{grade_id}: {wrong}" + (f"; {answer_note}" if answer_note else ""))
+            elif wrong is not None:
+                why = wrong[:REASON_CHARS] + (f"; {answer_note}" if answer_note else "")
+                notes.append(f"{grade_id} failed the grader's check ({why})")
         else:
             scores[grade_id] = lesson.points[grade_id]
     return scores, notes
+
+
+def _failure(cell: nbformat.NotebookNode, reply: dict[str, str] | None) -> str | None:
+    """How a run cell failed, in one line (``KeyboardInterrupt`` when it was stopped at the
+    time limit), or None when it ran cleanly (or did not run)."""
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    if reply is None or (reply["status"] == "ok" and not errors):
+        return None
+    ename = reply["ename"] or (str(errors[0].get("ename", "")) if errors else "")
+    evalue = reply["evalue"] or (str(errors[0].get("evalue", "")) if errors else "")
+    names = {str(e.get("ename")) for e in errors} | {ename}
+    if "KeyboardInterrupt" in names:
+        return "KeyboardInterrupt"
+    return error_text(ename or reply["status"], evalue)
+
+
+def _test_cell_failure(failure: str, answer_note: str, cell_timeout: float) -> str:
+    """Why a test cell that runs in the kernel (no grader-side spec) scored nothing."""
+    if failure == "KeyboardInterrupt":
+        return f"timed out after {cell_timeout:g} s in its test cell"
+    if failure.startswith("NotImplementedError"):
+        return NOT_ANSWERED
+    return f"failed ({failure})" + (f"; {answer_note}" if answer_note else "")
 
 
 def judge(exercise: Exercise, outcomes: list[dict] | str) -> tuple[float, str | None]:
@@ -301,6 +384,11 @@ def judge(exercise: Exercise, outcomes: list[dict] | str) -> tuple[float, str | 
         return 0.0, outcomes
     cases = case_list(exercise)
     public = len(cases) if exercise.public is None else exercise.public
+    shown = outcomes[:public]
+    if shown and all(o.get("undefined") is True for o in shown):
+        return 0.0, undefined(exercise)
+    if shown and all(o.get("raised") == "NotImplementedError" for o in shown):
+        return 0.0, NOT_ANSWERED
     earned, wrong, private_wrong = 0.0, [], False
     for number, (case, outcome) in enumerate(zip(cases, outcomes, strict=True), 1):
         try:
@@ -377,6 +465,13 @@ def grade_notebook(
         notes.append("the output was cut: more than the output limit per notebook")
     results = [client.results.get(cells + n) for n in range(len(harvest))]
     outcomes = gathered(lesson.exercises, harvest, results)
+    for number, (gid, _, private) in enumerate(harvest):
+        stopped = client.replies.get(cells + number, {}).get("ename") == "KeyboardInterrupt"
+        if stopped and not private:  # a private case's timeout reads like any other failure
+            name = lesson.exercises[gid].names[0]
+            outcomes[gid] = (
+                f"{TIMED_OUT} {cell_timeout:g} s on the grader's cases ({name} did not return)"
+            )
     graded.cells = graded.cells[:cells]
     for index, source in judged.items():
         graded.cells[index].source = source
