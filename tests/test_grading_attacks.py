@@ -342,7 +342,7 @@ def test_forged_results_reach_the_judge_only_as_wrong_values(attacked):
 def test_hooks_do_not_reach_the_judge(attacked):
     for student in ("custom-exc", "clear-hook"):
         reasons = "; ".join(attacked["results"][student].reasons)
-        assert "weighted-sum-test failed the grader's check (case 1: raised" in reasons
+        assert "weighted-sum-test: not answered (still the stub)" in reasons
 
 
 def test_an_error_hidden_by_a_hook_still_fails_a_test_cell_without_spec(
@@ -790,7 +790,7 @@ def test_a_sandbox_over_its_memory_or_processes_is_stopped(limited, student, rea
 def test_a_full_disk_hurts_only_its_own_sandbox(limited):
     result = limited["disk"]
     assert (result.total, result.status) == (0, "graded")
-    assert "weighted-sum-test failed the grader's check (case 1: raised" in result.reasons[0]
+    assert result.reasons[0] == "weighted-sum-test: not answered (still the stub)"
 
 
 @pytest.mark.parametrize("student", ["display-amplify", "nested"])
