@@ -921,8 +921,8 @@ def test_a_socket_replaced_by_a_symlink_is_never_followed(tmp_path, sandbox_avai
 
 
 def test_a_url_in_a_reason_is_not_a_link(tmp_path):
+    from course.grading.feedback import write_feedback
     from course.grading.logic import Result, load_lesson
-    from course.grading.report import write_feedback
 
     lesson = load_lesson(write_lesson(tmp_path / "course"), exercises=SPECS)
     reason = "weighted-sum-test failed the grader's check (got http://evil.example/x)"

@@ -14,8 +14,9 @@ from test_grading_attacks import SPECS
 from test_release import answered, write_lesson
 
 from course.grading.batch import grade
+from course.grading.feedback import feedback_page, write_feedback
 from course.grading.logic import Result, load_lesson
-from course.grading.report import csv_cell, feedback_notebook, visible, write_csv, write_feedback
+from course.grading.report import csv_cell, visible, write_csv
 from course.grading.sandbox import probe
 
 NOTEBOOK = "03_perceptron.ipynb"
@@ -108,9 +109,9 @@ def test_csv_cells_stay_inert_as_formulas():
 def test_the_feedback_shows_a_hostile_name_and_reason_escaped(tmp_path):
     lesson = _lesson(tmp_path)
     result = _hostile(lesson)[1]
-    summary = feedback_notebook(result, lesson).cells[0].source
+    summary = feedback_page(result, lesson)
     assert not _raw(summary.replace("\n", ""))
-    assert "\\\\u202etsenoh" in summary  # markdown's escaped backslash shows one backslash
+    assert "Student: <strong>\\u202etsenoh</strong>" in summary
     assert "got 1\\n\\u202ehonest,2,1,3,3,graded" in summary
     (tmp_path / "feedback").mkdir()
     write_feedback(result, lesson, tmp_path / "feedback")

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import psutil
 
+from course.grading.feedback import write_feedback
 from course.grading.logic import Lesson, Result, grade_notebook
-from course.grading.report import write_feedback
 
 #: the longest the parent waits before checking its workers' time limits, in seconds
 _POLL_SECONDS = 0.2
