@@ -402,10 +402,10 @@ def _renderer() -> MarkdownIt:
     md.use(dollarmath_plugin, allow_digits=False, double_inline=True)
 
     def inline(self, tokens, idx, options, env):  # noqa: ANN001, ANN202  markdown-it's rule
-        return _math(tokens[idx].content, display=False)
+        return _math(tokens[idx].content, display=tokens[idx].type == "math_inline_double")
 
     def block(self, tokens, idx, options, env):  # noqa: ANN001, ANN202
-        return _math(tokens[idx].content, display=True)
+        return _math(tokens[idx].content, display=True, tag="div")
 
     def link(self, tokens, idx, options, env):  # noqa: ANN001, ANN202
         return '<span class="link">' if tokens[idx].type == "link_open" else "</span>"
@@ -424,10 +424,9 @@ def _renderer() -> MarkdownIt:
     return md
 
 
-def _math(tex: str, display: bool) -> str:
-    """A formula as MathML (only MathML elements and layout attributes kept), or as its TeX
-    in ``<code>`` when it is too long or cannot be converted."""
-    tag = "div" if display else "span"
+def _math(tex: str, display: bool, tag: str = "span") -> str:
+    """A formula as MathML in ``<tag>`` (only MathML elements and layout attributes kept),
+    or as its TeX in ``<code>`` when it is too long or cannot be converted."""
     if len(tex) <= MATH_CHARS:
         from latex2mathml.converter import convert
 
@@ -435,17 +434,17 @@ def _math(tex: str, display: bool) -> str:
             mathml = convert(tex, display="block" if display else "inline")
             tree = ElementTree.fromstring(_BARE_AMP.sub("&amp;", mathml))
             return f'<{tag} class="math">{_mathml(tree)}</{tag}>'
-        except Exception:  # any TeX it cannot convert, or converts to what is not XML
+        except Exception:  # any TeX it cannot convert, or converts to what is not MathML
             pass
     return f'<{tag} class="tex"><code>{html.escape(tex)}</code></{tag}>'
 
 
 def _mathml(element: ElementTree.Element) -> str:
-    """``element`` written again with only :data:`_MATHML` elements (others dropped with
-    their content) and :data:`_MATHML_ATTRIBUTES` of plain values; text escaped."""
+    """``element`` written again with only :data:`_MATHML_ATTRIBUTES` of plain values, text
+    escaped; ValueError for an element not in :data:`_MATHML` (``\\text{<b>x</b>}``)."""
     name = element.tag.rpartition("}")[2]
     if name not in _MATHML:
-        return html.escape(element.tail or "")
+        raise ValueError(f"not MathML: {name}")
     attributes = "".join(
         f' {key}="{html.escape(value)}"'
         for key, value in element.attrib.items()
