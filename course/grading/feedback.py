@@ -7,21 +7,24 @@ The page shows what the student had, never what only the teacher has:
   outputs of a test cell (a failing hidden test's traceback quotes it);
 - an output line holding a line of a hidden test is replaced by :data:`HIDDEN_LINE` (a
   later cell of the student's can print the kernel's history);
-- the student's own cells (answers, written answers, cells they added) are shown as they are.
+- the student's own cells (answers, written answers, cells they added) are shown in full.
 
-Each exercise's points and reasons are in a box right after its test cell; the summary at
-the top holds the score table and the reasons about the whole notebook (or about an
-exercise the page does not show). A reason is about exercise X when its first word, less a
-trailing colon, is X's grade_id (:mod:`course.grading.reasons`).
+The lesson's own text and code are folded under ``<details>`` (headings, each exercise's
+statement and every output, plots included, stay in view). Each exercise's points and
+reasons are in a box right after its test cell; the summary at the top holds the score
+table and the reasons about the whole notebook (or about an exercise the page does not
+show). A reason is about exercise X when its first word, less a trailing colon, is X's
+grade_id (:mod:`course.grading.reasons`).
 
 All of it is text the students control, made inert: markdown through markdown-it with raw
-HTML escaped and links and images shown as their text (the lessons' own
-``<details><summary>`` lines excepted, rebuilt here without attributes); math converted to
-MathML in Python (latex2mathml), keeping only MathML elements and layout attributes, else
-shown as its TeX; outputs as text, a PNG only when plain base64 and bounded; invisible
-characters as visible escapes (:func:`~course.grading.report.visible`). The page holds no
-script and carries :data:`CONTENT_POLICY`, so a browser runs and fetches nothing; every
-piece is bounded by the constants below.
+HTML escaped and links and images shown as their text (a ``<details><summary>S</summary>``
+line and its ``</details>`` line, as the lessons write them, become a folded part rebuilt
+without attributes); math converted to MathML in Python (latex2mathml), shown only when it
+is MathML elements with layout attributes, else as its TeX; outputs as text, a PNG only
+when plain base64 and bounded; invisible characters as visible escapes
+(:func:`~course.grading.report.visible`). The page holds no script and carries
+:data:`CONTENT_POLICY`, so a browser runs and fetches nothing; every piece is bounded by
+the constants below.
 """
 
 from __future__ import annotations
@@ -294,8 +297,7 @@ def _verdict(gid: str, scored: float, points: float, reasons: list[str]) -> str:
     """The box of one exercise: ``gid: 1 of 2`` and why, or ``gid: 2 of 2 ✓``."""
     mark = _mark(scored, points)
     head = f"{html.escape(gid)}: {scored:g} of {points:g}" + (" \u2713" if mark == "ok" else "")
-    why = [r[len(gid) :].lstrip(": ") if r.startswith(gid) else r for r in reasons]
-    items = "".join(f"<li>{_escaped(r)}</li>" for r in why)
+    items = "".join(f"<li>{_escaped(r)}</li>" for r in reasons)
     return (
         f'<div class="verdict {mark}" id="ex-{html.escape(gid)}"><strong>{head}</strong>'
         + (f"<ul>{items}</ul>" if items else "")
