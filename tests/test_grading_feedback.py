@@ -266,6 +266,22 @@ def test_a_full_score_is_ticked_and_the_score_table_and_total_are_kept():
     assert '<h1 id="Feedback:-04_linear-classifiers">' in page
 
 
+def test_the_lessons_own_text_and_code_fold_and_the_exercises_do_not():
+    lesson, submitted, instructor = _lesson_04()
+    page = _page(lesson, submitted, instructor)
+
+    def folded(at: int) -> bool:
+        return page.rfind("<details", 0, at) > page.rfind("</details>", 0, at)
+
+    assert not folded(page.index("<h2>2. Where a line fails: circles and XOR</h2>"))
+    assert folded(page.index("Lesson 03 built the perceptron"))  # the lesson's prose
+    assert folded(page.index("matplotlib.pyplot"))  # the lesson's code
+    assert not folded(page.index("<strong>Exercise 1</strong>"))  # a statement: in view
+    for gid in lesson.points:
+        assert not folded(page.index(f'id="answer-{gid}"'))
+        assert not folded(page.index(f'id="ex-{gid}"'))
+
+
 def test_reasons_are_told_apart_by_their_first_word():
     lesson, _, _ = _lesson_04()
     gid = next(iter(lesson.points))

@@ -243,6 +243,7 @@ def _cells(
     code = sum(len(str(c.get("source", ""))) for c in graded.cells if c.get("cell_type") == "code")
     colour = code <= HIGHLIGHT_CHARS
     parts: list[str] = []
+    folding: list[str] = []  # the lesson's text since its last heading
     placed: set[str] = set()
     left = FEEDBACK_SOURCE_CHARS
     for index, cell in enumerate(graded.cells):
@@ -261,8 +262,18 @@ def _cells(
             label = "a cell you added" if mine else ""
         kind = cell.get("cell_type")
         folded = not (mine or test or index in statements)
+        if kind == "markdown" and folded:  # headings shown; text folded with the text after
+            head, rest = _headings(source)
+            if head:
+                parts.append(_fold(folding))
+                folding = []
+                parts.append(f'<section class="md">{_markdown(head)}</section>')
+            folding += [rest] if rest else []
+            continue
+        parts.append(_fold(folding))
+        folding = []
         if kind == "markdown":
-            parts.append(_markdown_cell(source, label, folded))
+            parts.append(_markdown_cell(source, label))
         elif kind == "code":
             outputs = [] if test else [o for o in cell.get("outputs", []) if isinstance(o, dict)]
             anchor = f"answer-{answers[index]}" if index in answers else ""
@@ -273,7 +284,8 @@ def _cells(
         if test and gid not in placed:
             placed.add(gid)
             parts.append(_verdict(gid, result.scores[gid], lesson.points[gid], about[gid]))
-    return "\n".join(parts) + "\n", placed
+    parts.append(_fold(folding))
+    return "\n".join(part for part in parts if part) + "\n", placed
 
 
 def _statements(graded: nbformat.NotebookNode, locked: dict[str, str]) -> set[int]:
@@ -341,25 +353,30 @@ def _escaped(text: str) -> str:
     return html.escape(visible(text), quote=False)
 
 
-def _markdown_cell(source: str, label: str, folded: bool) -> str:
-    """A markdown cell rendered; when ``folded``, its leading headings shown and the rest
-    under a ``<details>``."""
+def _markdown_cell(source: str, label: str) -> str:
+    """A markdown cell rendered, under its label."""
     tag = f'<div class="label">{_text(label)}</div>' if label else ""
     klass = "md mine" if label else "md"
-    if not folded:
-        return f'<section class="{klass}">{tag}{_markdown(source)}</section>'
+    return f'<section class="{klass}">{tag}{_markdown(source)}</section>'
+
+
+def _headings(source: str) -> tuple[str, str]:
+    """A markdown cell's leading heading lines, and the rest."""
     lines = source.split("\n")
     start = 0
     while start < len(lines) and (_HEADING.match(lines[start]) or not lines[start].strip()):
         start += 1
-    head, rest = "\n".join(lines[:start]), "\n".join(lines[start:]).strip("\n")
-    body = (
-        f'<details class="lesson"><summary>{_LESSON_TEXT}, {_count(rest, "line")}</summary>'
-        f"{_markdown(rest)}</details>"
-        if rest
-        else ""
-    )
-    return f'<section class="{klass}">{_markdown(head) if head.strip() else ""}{body}</section>'
+    return "\n".join(lines[:start]).strip("\n"), "\n".join(lines[start:]).strip("\n")
+
+
+def _fold(sources: list[str]) -> str:
+    """The lesson's markdown ``sources`` rendered under one ``<details>`` ("" for none)."""
+    if not sources:
+        return ""
+    lines = sum(len(source.split("\n")) for source in sources)
+    body = "".join(_markdown(source) for source in sources)
+    summary = f"<summary>{_LESSON_TEXT}, {plural(lines, 'line')}</summary>"
+    return f'<section class="md"><details class="lesson">{summary}{body}</details></section>'
 
 
 def _count(text: str, word: str) -> str:
@@ -554,6 +571,7 @@ main{max-width:50rem;margin:0 auto;padding:1.2rem 1.6rem 3rem;background:#fff;mi
 h1{font-size:1.6rem;margin:.6rem 0 .4rem}h2{font-size:1.3rem;margin:1.4rem 0 .4rem;
 padding-bottom:.15rem;border-bottom:1px solid #e1e4e8}h3,h4{font-size:1.05rem;margin:1rem 0 .3rem}
 p,ul,ol{margin:.4rem 0}li{margin:.1rem 0}
+blockquote{margin:.5rem 0;padding:.1rem .9rem;border-left:4px solid #d8dce2;color:#374151}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #d8dce2;padding:.2rem .6rem;
 text-align:left}th{background:#f3f5f7}
 header{border-bottom:2px solid #d8dce2;padding-bottom:.6rem;margin-bottom:1rem}
