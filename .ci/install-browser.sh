@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install what the book, browser and grading tests need, idempotently: Debian's Chromium
 # (driven by Playwright's Python package, which never downloads a browser of its own),
-# bubblewrap (the sandbox `course grade` runs each submission in), and the book's npm
-# assets (MathJax 3, the ipywidgets HTML manager, RequireJS) from book/package-lock.json.
+# bubblewrap (the sandbox `course grade` runs each submission in), the book's npm
+# assets (MathJax 3, the ipywidgets HTML manager, RequireJS) from book/package-lock.json,
+# and JupyterHub's proxy, configurable-http-proxy, from .ci/hub/package-lock.json into
+# .ci/hub/node_modules/.bin/ (where tests/test_hub.py finds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +28,9 @@ if npm ls --prefix book --all >/dev/null 2>&1; then
 else
     npm ci --no-audit --no-fund --prefix book
 fi
+if npm ls --prefix .ci/hub --all >/dev/null 2>&1; then
+    echo "configurable-http-proxy: already installed in .ci/hub/node_modules"
+else
+    npm ci --no-audit --no-fund --prefix .ci/hub
+fi
+echo "configurable-http-proxy: $(.ci/hub/node_modules/.bin/configurable-http-proxy --version)"
