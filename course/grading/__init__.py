@@ -7,7 +7,12 @@ temporary folder (the submission itself is only read). The package keeps apart
   and the score of one notebook;
 - :mod:`~course.grading.pool`: the worker processes, their time limits and the killing of
   a worker with its kernel;
-- :mod:`~course.grading.report`: the grades CSV and the feedback pages;
+- :mod:`~course.grading.report`: the grades CSV; :mod:`~course.grading.sheet`: the sheet
+  read back, so that regrading keeps the class;
+- :mod:`~course.grading.feedback`: one page per student;
+  :mod:`~course.grading.classreport`: the class report; :mod:`~course.grading.lms`: the
+  gradebook files for Canvas and Moodle (``course export``);
+- :mod:`~course.grading.reasons`: the reasons, in words a teacher can act on;
 - :mod:`~course.grading.batch`: ``grade()``, a class through the pool into the report;
 - :mod:`~course.grading.sandbox` and :mod:`~course.grading.execute`: the bubblewrap
   sandbox and the kernel run in it, with every execute_reply recorded;
@@ -83,6 +88,7 @@ def _run(args: argparse.Namespace) -> int:
         limits=limits,
         progress=True,
         replace_sheet=args.replace,
+        report=args.report,
     )
     problems = sum(r.status != "graded" for r in results)
     print(
@@ -90,6 +96,8 @@ def _run(args: argparse.Namespace) -> int:
     )
     if args.feedback is not None:
         print(f"feedback in {args.feedback}")
+    if args.report is not None:
+        print(f"class report in {args.report / 'index.html'}")
     return 0
 
 
@@ -149,6 +157,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--feedback", type=Path, metavar="DIR", help="write one feedback HTML per student into DIR"
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="DIR",
+        help="write the class report (index.html, scores.png, pass_rates.png) of the whole "
+        "sheet into DIR",
     )
     parser.add_argument(
         "--release",

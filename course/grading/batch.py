@@ -40,6 +40,7 @@ def grade(
     limits: Limits | None = None,
     progress: bool = True,
     replace_sheet: bool = False,
+    report: str | Path | None = None,
 ) -> list[Result]:
     """Grade every submission of the lesson ``source`` and write the CSV ``out``.
 
@@ -50,7 +51,8 @@ def grade(
     ``feedback`` when given. ``exercises`` replaces the package's grader-side specs, and
     ``hidden_tests`` (a JSON file) adds cases to them. An ``out`` that exists keeps the
     rows of the students not graded now (:func:`course.grading.sheet.merge`), unless
-    ``replace_sheet``. Returns the rows of the students graded now.
+    ``replace_sheet``. ``report`` is a folder for the class report of the whole sheet
+    (:mod:`course.grading.classreport`). Returns the rows of the students graded now.
     """
     check_positive("--jobs", jobs)
     check_positive("--timeout-cell", cell_timeout)
@@ -75,6 +77,8 @@ def grade(
         "the submissions folder": submissions_folder(submissions),
         "the course": course.parent if course.name == "notebooks" else course,
     }
+    if report is not None:  # the report's page is checked as a sheet would be
+        check_outputs(Path(report) / "index.html", None, forbidden, [lesson.source])
     check_outputs(out, feedback, forbidden, [lesson.source, *filter(None, found.values())])
     previous = read_sheet(out, lesson.points) if out.exists() and not replace_sheet else []
     if feedback is not None:
@@ -93,6 +97,10 @@ def grade(
     write_csv(merged.results, lesson, out)
     if progress and previous:
         print(merged.summary(out))
+    if report is not None:
+        from course.grading.classreport import write_report
+
+        write_report(merged.results, lesson, Path(report))
     return results
 
 
