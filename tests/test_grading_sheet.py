@@ -122,13 +122,16 @@ def regraded(tmp_path_factory):
 def test_regrading_one_student_keeps_the_others_rows_as_they_were(regraded, capsys):
     out, first = regraded["out"], regraded["first"]
     assert set(first) == {"alice", "bob", "carol"}
-    results = grade(regraded["subs"] / "bob" / NOTEBOOK, regraded["source"], out)
+    report = regraded["tmp"] / "report"
+    results = grade(regraded["subs"] / "bob" / NOTEBOOK, regraded["source"], out, report=report)
     assert [r.student for r in results] == ["bob"]
     lines = _lines(out)
     assert lines["alice"] == first["alice"] and lines["carol"] == first["carol"]
     assert lines["bob"] != first["bob"]
     assert float(_rows(out)["bob"]["total"]) == sum(FIXTURE_POINTS.values())
     assert "1 updated, 0 added, 2 kept as they were (3 students)" in capsys.readouterr().out
+    # the class report covers the whole sheet, not only the student graded now
+    assert "3 students on the sheet" in (report / "index.html").read_text(encoding="utf-8")
 
 
 def test_replace_starts_the_sheet_again_and_a_foreign_sheet_is_kept(regraded, capsys):
