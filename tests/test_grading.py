@@ -322,7 +322,10 @@ def test_cli_grade_bad_input_is_a_clear_error(tmp_path, capsys, args, message):
 
 @pytest.mark.parametrize(
     ("make", "message"),
-    [(lambda d: None, "neither a folder of submissions nor a notebook"), (lambda d: d.mkdir(), "no submissions in")],
+    [
+        (lambda d: None, "neither a folder of submissions nor a notebook"),
+        (lambda d: d.mkdir(), "no submissions in"),
+    ],
 )
 def test_cli_grade_without_submissions_is_a_clear_error(tmp_path, capsys, make, message):
     root = tmp_path / "course"
