@@ -415,27 +415,51 @@ def judge(exercise: Exercise, outcomes: list[dict] | str) -> tuple[float, str | 
     return share, f"{right} of {public} cases right, {named} wrong; case {first}: {why}"
 
 
+def read_submission(student: str, path: Path | None, lesson: Lesson) -> bytes | Result:
+    """The bytes of a submitted notebook (a regular file of at most :data:`NOTEBOOK_BYTES`),
+    or the row of a submission that is missing (``path`` None) or cannot be read."""
+    if path is None:
+        return Result(student, lesson.zero(), "missing", [f"no {lesson.source.name}"])
+    try:
+        return read_regular(path, NOTEBOOK_BYTES)
+    except Exception as exc:  # anything unreadable is the submission's problem
+        return _invalid(student, lesson, exc)
+
+
+def _invalid(student: str, lesson: Lesson, exc: Exception) -> Result:
+    reason = f"not a valid notebook: {type(exc).__name__}: {exc}"[: 2 * REASON_CHARS]
+    return Result(student, lesson.zero(), "invalid", [reason])
+
+
 def grade_notebook(
-    student: str, path: Path | None, lesson: Lesson, cell_timeout: float, workdir: Path
+    student: str,
+    path: Path | None,
+    lesson: Lesson,
+    cell_timeout: float,
+    workdir: Path,
+    data: bytes | None = None,
 ) -> tuple[Result, nbformat.NotebookNode | None]:
     """Grade one submission in a fresh kernel: its Result and the executed notebook, if any.
 
-    ``path`` is read (a regular file, bounded), never written; the kernel runs in a
-    sandbox when the lesson says so, with its connection file in ``workdir``; the
-    learner's results on the judged exercises come back as display messages.
+    The submission is ``data``, its bytes as :func:`read_submission` gave them, or else
+    ``path``, read here the same way (never written); the kernel runs in a sandbox when the
+    lesson says so, with its connection file in ``workdir``; the learner's results on the
+    judged exercises come back as display messages.
     """
-    if path is None:
-        return Result(student, lesson.zero(), "missing", [f"no {lesson.source.name}"]), None
+    if data is None:
+        read = read_submission(student, path, lesson)
+        if isinstance(read, Result):
+            return read, None
+        data = read
     from course.grading.execute import run  # imported here: only workers execute notebooks
     from course.grading.harvest import cell_source, gathered, phases
 
     source = read_notebook(lesson.source)
     try:
-        submitted = nbformat.reads(read_regular(path, NOTEBOOK_BYTES).decode("utf-8"), 4)
+        submitted = nbformat.reads(data.decode("utf-8"), 4)
         graded, notes = restore_cells(submitted, source, lesson.checksums)
     except Exception as exc:  # anything unreadable is the submission's problem
-        reason = f"not a valid notebook: {type(exc).__name__}: {exc}"[: 2 * REASON_CHARS]
-        return Result(student, lesson.zero(), "invalid", [reason]), None
+        return _invalid(student, lesson, exc), None
     cells = len(graded.cells)
     judged = {  # their test cells do not run: the grader judges these exercises itself
         index: cell.source

@@ -1,12 +1,15 @@
 """The worker pool: each submission graded in its own process, under a time limit.
 
 At most ``jobs`` workers run at once. A worker grades one notebook, in a scratch folder of
-its own that the parent made, and hands back its Result through a pickle file; one that
-runs longer than the per-notebook limit is killed with every process it started (its
-sandbox and kernel), and one that dies gets an ``error`` row. The parent removes every
-scratch folder on every way out (done, timeout, Ctrl-C, SIGTERM). With a sandbox, a worker
-may hold at most :data:`WORKER_MEMORY` of address space: a kernel that sends it messages
-too large to hold (the worker runs outside the sandbox's limits) stops only its own grading.
+its own that the parent made, and hands back its Result and its feedback page through a
+pickle file (the parent writes the page, :func:`run_workers`, or a Dask worker sends it to
+the teacher, :mod:`course.grading.cluster`); one that runs longer than the per-notebook limit
+is killed with every process it started (its sandbox and kernel), one that dies gets an
+``error`` row, and on Linux one whose parent dies is killed by the kernel. The parent
+removes every scratch folder on every way out (done, timeout, Ctrl-C, SIGTERM). With a
+sandbox, a worker may hold at most :data:`WORKER_MEMORY` of address space: a kernel that
+sends it messages too large to hold (the worker runs outside the sandbox's limits) stops
+only its own grading.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import multiprocessing.context
 import os
 import pickle
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -24,11 +28,14 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+import nbformat
 import psutil
 
+from course.errors import CourseError
 from course.grading.feedback import write_feedback
+from course.grading.files import write_new
 from course.grading.logic import Lesson, Result, grade_notebook
 
 #: the longest the parent waits before checking its workers' time limits, in seconds
@@ -36,18 +43,33 @@ _POLL_SECONDS = 0.2
 #: the address space of a worker grading a sandboxed submission, in bytes (about 0.5 GiB
 #: is what grading a lesson uses)
 WORKER_MEMORY = 2 * 2**30
+#: prctl's option that has the kernel signal a process when its parent dies (Linux)
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
 class Task:
     """One submission to grade: the student, the notebook (None when missing), the lesson,
-    the per-cell time limit in seconds and the feedback folder (None for no feedback)."""
+    the per-cell time limit in seconds, the feedback folder (None for no feedback) and the
+    notebook's bytes when they were read already (:func:`course.grading.logic.read_submission`;
+    None: the worker reads ``path``)."""
 
     student: str
     path: Path | None
     lesson: Lesson
     cell_timeout: float
     feedback: Path | None = None
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Graded:
+    """What grading one task gives back: its Result and, when the task asks for feedback,
+    the files :func:`~course.grading.feedback.write_feedback` writes for it (name relative to
+    the feedback folder: bytes)."""
+
+    result: Result
+    pages: dict[str, bytes] = field(default_factory=dict)
 
 
 def run_workers(
@@ -56,7 +78,38 @@ def run_workers(
     """Grade each task in at most ``jobs`` worker processes at once; ``done(1)`` after each.
 
     A worker still running after ``notebook_timeout`` seconds is killed with its kernel.
+    This process writes each task's feedback page as its result comes.
     """
+
+    def finished(task: Task, graded: Graded) -> None:
+        write_pages(task.feedback, graded.pages)
+        done(1)
+
+    return [graded.result for graded in grade_tasks(tasks, jobs, notebook_timeout, finished)]
+
+
+def write_pages(folder: Path | None, pages: dict[str, bytes]) -> None:
+    """Write a task's feedback ``pages`` into ``folder`` (nothing when it is None)."""
+    if folder is None:
+        return
+    for name, data in pages.items():
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            raise CourseError(
+                f"a grader sent a feedback file outside the feedback folder: {name!r}"
+            )
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        write_new(folder / relative, data)
+
+
+def grade_tasks(
+    tasks: list[Task],
+    jobs: int,
+    notebook_timeout: float,
+    finished: Callable[[Task, Graded], object],
+) -> list[Graded]:
+    """:func:`run_workers`, giving back each task's pages instead of writing them:
+    ``finished(task, graded)`` as each task's result comes."""
     ctx = _context()
     pending, running, results = deque(enumerate(tasks)), [], []
     scratch_dir = tempfile.TemporaryDirectory(
@@ -70,16 +123,18 @@ def run_workers(
                     result_path = Path(scratch) / f"result-{number}.pickle"
                     workdir = Path(scratch) / f"task-{number}"
                     workdir.mkdir()
-                    process = ctx.Process(target=_worker, args=(str(result_path), task, workdir))
+                    process = ctx.Process(
+                        target=_worker, args=(str(result_path), task, workdir, os.getpid())
+                    )
                     process.start()
                     running.append(_Running(process, task, result_path))
                 wait([worker.process.sentinel for worker in running], timeout=_POLL_SECONDS)
                 for worker in list(running):
-                    result = _collect(worker, notebook_timeout)
-                    if result is not None:
+                    graded = _collect(worker, notebook_timeout)
+                    if graded is not None:
                         running.remove(worker)
-                        results.append(result)
-                        done(1)
+                        results.append(graded)
+                        finished(worker.task, graded)
         finally:
             for worker in running:  # interrupted: leave no worker or kernel behind
                 kill_tree(worker.process.pid)
@@ -107,26 +162,55 @@ def kill_tree(pid: int) -> None:
     psutil.wait_procs(procs, timeout=5)
 
 
-def _worker(result_path: str, task: Task, workdir: Path) -> None:
-    """Worker process: grade one notebook in ``workdir``, write the pickled Result to
-    ``result_path``, then remove ``workdir``."""
+def _worker(result_path: str, task: Task, workdir: Path, parent: int) -> None:
+    """Worker process: grade one notebook in ``workdir``, remove ``workdir``, then write the
+    pickled :class:`Graded` to ``result_path``. Killed when the process ``parent`` dies."""
+    _die_with(parent)
     if task.lesson.sandboxed:  # a soft limit: the sandbox's own prlimit may set its own
         import resource  # Unix only, as the sandbox is
 
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, hard))
     try:
-        result, graded = grade_notebook(
-            task.student, task.path, task.lesson, task.cell_timeout, workdir
+        result, notebook = grade_notebook(
+            task.student, task.path, task.lesson, task.cell_timeout, workdir, task.data
         )
         shutil.rmtree(workdir, ignore_errors=True)
-        write_feedback(result, task.lesson, task.feedback, graded)
+        graded = Graded(result, feedback_files(result, task, notebook))
     except Exception as exc:  # never leave the parent without an answer
         reason = f"grader error: {type(exc).__name__}"  # no message: it could carry a case
-        result = Result(task.student, task.lesson.zero(), "error", [reason])
+        graded = Graded(Result(task.student, task.lesson.zero(), "error", [reason]))
     partial = Path(result_path + ".part")
-    partial.write_bytes(pickle.dumps(result))
+    partial.write_bytes(pickle.dumps(graded))
     partial.replace(result_path)
+
+
+def _die_with(parent: int) -> None:
+    """On Linux, have the kernel kill this process when the thread that started it ends: that
+    thread waits for this process, so it ends first only when its process dies (killed)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the call
+        os._exit(1)
+
+
+def feedback_files(
+    result: Result, task: Task, notebook: nbformat.NotebookNode | None = None
+) -> dict[str, bytes]:
+    """The files :func:`~course.grading.feedback.write_feedback` writes for ``result``, by
+    name, when ``task`` asks for feedback (else none), written into a folder of their own."""
+    if task.feedback is None:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="course-feedback-", dir=_scratch_base()) as tmp:
+        write_feedback(result, task.lesson, Path(tmp), notebook)
+        return {
+            path.relative_to(tmp).as_posix(): path.read_bytes()
+            for path in sorted(Path(tmp).rglob("*"))
+            if path.is_file()
+        }
 
 
 @dataclass
@@ -151,20 +235,19 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _collect(worker: _Running, notebook_timeout: float) -> Result | None:
-    """The finished worker's Result, a timeout/crash Result, or None while it still runs."""
+def _collect(worker: _Running, notebook_timeout: float) -> Graded | None:
+    """The finished worker's Graded, a timeout/crash one, or None while it still runs."""
     task = worker.task
     if not worker.process.is_alive():
         worker.process.join()
         if worker.result_path.is_file():
             return pickle.loads(worker.result_path.read_bytes())
         reason = f"grader process died (exit code {worker.process.exitcode})"
-        return Result(task.student, task.lesson.zero(), "error", [reason])
+        return Graded(Result(task.student, task.lesson.zero(), "error", [reason]))
     if time.monotonic() - worker.started >= notebook_timeout:
         kill_tree(worker.process.pid)
         worker.process.join()
         reason = f"notebook was stopped after {notebook_timeout:g} s (time limit per notebook)"
         result = Result(task.student, task.lesson.zero(), "timeout", [reason])
-        write_feedback(result, task.lesson, task.feedback)
-        return result
+        return Graded(result, feedback_files(result, task))
     return None
