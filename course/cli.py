@@ -1,4 +1,4 @@
-"""The ``course`` command: list, run, lab, release, grade, book, link and doctor.
+"""The ``course`` command: list, run, lab, release, grade, export, book, link and doctor.
 
 Each sub-command lives in its own module, which adds its parser through ``register``.
 Errors the user can fix (``CourseError``) are printed as one clear line with exit code 2.
@@ -15,7 +15,17 @@ from course import __version__
 from course.errors import CourseError
 
 #: modules that define a sub-command, in the order ``course --help`` lists them
-COMMAND_MODULES = ("listing", "runner", "workspace", "release", "grading", "book", "hub", "doctor")
+COMMAND_MODULES = (
+    "listing",
+    "runner",
+    "workspace",
+    "release",
+    "grading",
+    "export",
+    "book",
+    "hub",
+    "doctor",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
