@@ -86,14 +86,19 @@ def grade_on_worker(job: Job) -> Graded | Refused:
     """The Dask task: grade ``job`` on this worker through the pool, with the instructor
     notebook in a scratch folder; Refused when this worker cannot grade as the lesson asks."""
     task = job.task
-    problem = probe() if task.lesson.sandboxed else None
-    if problem is None and multiprocessing.current_process().daemon:
-        problem = (
-            "its tasks run in a daemonic process, which cannot start the grading processes "
-            "(start the worker with DASK_DISTRIBUTED__WORKER__DAEMON=False, or --no-nanny)"
+    isolation = probe() if task.lesson.sandboxed else None
+    if isolation is not None:
+        return Refused(
+            _worker_name(),
+            f"it cannot isolate the submissions: {isolation} (Debian: apt-get install "
+            "bubblewrap); nothing was graded without a sandbox",
         )
-    if problem is not None:
-        return Refused(_worker_name(), problem)
+    if multiprocessing.current_process().daemon:
+        return Refused(
+            _worker_name(),
+            "its tasks run in a daemonic process, which cannot start the grading processes "
+            "(start it with DASK_DISTRIBUTED__WORKER__DAEMON=False in its environment)",
+        )
     with tempfile.TemporaryDirectory(prefix="course-lesson-") as scratch:
         source = Path(scratch) / task.lesson.source.name
         source.write_bytes(job.instructor)
@@ -167,7 +172,7 @@ def _graded(
     done: Callable[[int], object],
 ) -> list[Result]:
     """Send the tasks, at most :data:`AHEAD_BYTES` ahead, and collect a row per student."""
-    run = _Run(client, distributed.as_completed(), notebook_timeout, done)
+    run = _Run(client, distributed.as_completed(loop=client.loop), notebook_timeout, done)
     run.pending.extend(tasks)
     try:
         run.send()
@@ -178,9 +183,8 @@ def _graded(
             future.release()
             if isinstance(graded, Refused):
                 raise CourseError(
-                    f"the Dask worker {graded.worker} cannot grade safely: {graded.problem}. "
-                    "Install bubblewrap there (Debian: apt-get install bubblewrap) or stop "
-                    "that worker; nothing was graded without a sandbox"
+                    f"the Dask worker {graded.worker} refuses to grade: {graded.problem}. "
+                    "Fix it or stop that worker, then grade again"
                 )
             run.finish(task, graded)
             run.send()
@@ -261,7 +265,9 @@ class _Globals(pickle.Pickler):
         self.modules: set[str] = set()
 
     def reducer_override(self, obj: object) -> object:
-        if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType)):
+        if obj is not str and isinstance(
+            obj, (type, types.FunctionType, types.BuiltinFunctionType)
+        ):
             self.modules.add(str(getattr(obj, "__module__", None) or "builtins"))
             return str, ()
         return NotImplemented
