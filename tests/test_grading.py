@@ -10,6 +10,7 @@ import csv
 import hashlib
 import os
 import re
+import socket
 from pathlib import Path
 
 import nbformat
@@ -490,3 +491,33 @@ def test_an_answer_that_calls_the_exercises_reference_scores_zero(tmp_path, pyth
     assert result.scores["l03-perceptron-update-test"] == 0.0
     assert result.scores["l03-weighted-sum-test"] > 0
     assert any(r.startswith("l03-perceptron-update-test") for r in result.reasons)
+
+
+def test_cli_grade_on_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    """``--scheduler`` reaches the cluster path: a closed port is an error, not a hang."""
+    from course.grading import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 2.0)
+    root = tmp_path / "course"
+    instructor = nbformat.read(write_lesson(root), as_version=4)
+    (tmp_path / "subs").mkdir()
+    nbformat.write(answered(instructor), tmp_path / "subs" / "alice.ipynb")
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    code, _, err = _cli(
+        capsys,
+        "grade",
+        tmp_path / "subs",
+        "--lesson",
+        "3",
+        "--root",
+        root,
+        "--out",
+        tmp_path / "g.csv",
+        "--scheduler",
+        f"tcp://127.0.0.1:{port}",
+    )
+    assert code == 2
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in err
+    assert not (tmp_path / "g.csv").exists()

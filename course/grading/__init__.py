@@ -89,6 +89,7 @@ def _run(args: argparse.Namespace) -> int:
         progress=True,
         replace_sheet=args.replace,
         report=args.report,
+        scheduler=args.scheduler,
     )
     problems = sum(r.status != "graded" for r in results)
     print(
@@ -157,6 +158,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--feedback", type=Path, metavar="DIR", help="write one feedback HTML per student into DIR"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="grade each submission on this Dask cluster (pip install the course's "
+        "[cluster] extra); the sheet and feedback are still written here",
     )
     parser.add_argument(
         "--report",

@@ -41,6 +41,7 @@ def grade(
     progress: bool = True,
     replace_sheet: bool = False,
     report: str | Path | None = None,
+    scheduler: str | None = None,
 ) -> list[Result]:
     """Grade every submission of the lesson ``source`` and write the CSV ``out``.
 
@@ -52,7 +53,9 @@ def grade(
     ``hidden_tests`` (a JSON file) adds cases to them. An ``out`` that exists keeps the
     rows of the students not graded now (:func:`course.grading.sheet.merge`), unless
     ``replace_sheet``. ``report`` is a folder for the class report of the whole sheet
-    (:mod:`course.grading.classreport`). Returns the rows of the students graded now.
+    (:mod:`course.grading.classreport`). With ``scheduler`` (``tcp://HOST:PORT``) each
+    submission is graded on that Dask cluster (:mod:`course.grading.cluster`) instead of
+    here. Returns the rows of the students graded now.
     """
     check_positive("--jobs", jobs)
     check_positive("--timeout-cell", cell_timeout)
@@ -91,7 +94,12 @@ def grade(
             total=len(tasks), desc=f"grading {lesson.source.stem}", unit="nb", disable=not progress
         ) as bar,
     ):
-        results = run_workers(tasks, jobs, notebook_timeout, bar.update)
+        if scheduler is None:
+            results = run_workers(tasks, jobs, notebook_timeout, bar.update)
+        else:
+            from course.grading.cluster import run_on_cluster
+
+            results = run_on_cluster(tasks, scheduler, notebook_timeout, bar.update)
     results.sort(key=lambda r: r.student)
     merged = merge(previous, results)
     write_csv(merged.results, lesson, out)
