@@ -24,6 +24,7 @@ math and show widget views offline.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from course.editions import read_notebook, reader_edition
 from course.errors import CourseError
+from course.kernel import kernel_config
 from course.lessons import add_root_option, ready_lessons, root_of
 from course.publish import book_settings, merge, repository_url, write_learner
 from course.reader_edition import STATIC_ENV
@@ -297,9 +299,26 @@ def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, conte
     context["script_files"][:] = unique
 
 
+def _encrypt_kernels(app: Sphinx) -> None:
+    """Start the lessons' kernels as ``course run`` starts its own: with the kernel managers'
+    config of :func:`course.kernel.kernel_config` (CurveZMQ keys), so no kernel warns that it
+    runs over TCP without encryption.
+
+    myst-nb (``execute_notebooks: force``) runs each lesson through jupyter-cache's
+    ``single_nb_execution``, whose keywords go to nbclient's ``NotebookClient``; it has no
+    setting for them, so the name myst-nb calls is bound to ``config`` here.
+    """
+    from myst_nb.core.execute import direct
+
+    direct.single_nb_execution = functools.partial(
+        direct.single_nb_execution, config=kernel_config()
+    )
+
+
 def setup(app: Sphinx) -> dict:
     """The book's Sphinx extension (``sphinx.extra_extensions`` in book/_config.yml)."""
     app.add_js_file(None, body=PAGE_FIXES_JS, priority=450)
+    app.connect("builder-inited", _encrypt_kernels)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

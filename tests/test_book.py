@@ -9,6 +9,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 from browser_util import EXAMPLE_URL, ROOT, built_book
@@ -158,27 +159,79 @@ def test_copy_assets_without_npm_install_names_the_fix(tmp_path):
         copy_assets(tmp_path)
 
 
+class ExtensionApp:
+    """What the book's extension asks of Sphinx's app: the handler it connects to each event."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, object] = {}
+
+    def add_js_file(self, *args, **kwargs) -> None:
+        pass
+
+    def connect(self, event, handler, priority=500) -> None:
+        self.handlers[event] = handler
+
+
 def test_duplicate_inline_scripts_are_dropped_from_a_page():
     """Sphinx 7.4 lists late-registered inline scripts twice (None and "" as names)."""
     from sphinx.builders.html._assets import _JavaScript
 
-    class App:
-        def add_js_file(self, *args, **kwargs):
-            pass
-
-        def connect(self, event, handler, priority=500):
-            self.handler = handler
-
-    app = App()
+    app = ExtensionApp()
     setup(app)
     body = "const X = 1"
     scripts = [_JavaScript(None, body=body), _JavaScript("a.js"), _JavaScript("", body=body)]
     context = {"script_files": scripts}
-    app.handler(app, "page", "page.html", context, None)
+    app.handlers["html-page-context"](app, "page", "page.html", context, None)
     assert [(js.filename, js.attributes.get("body")) for js in scripts] == [
         (None, body),
         ("a.js", None),
     ]
+
+
+class MystNbLog:
+    """The logger myst-nb gives an execution client (Sphinx's, with a ``subtype``)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def info(self, msg: str, **kwargs) -> None:
+        self.lines.append(msg)
+
+    warning = error = debug = info
+
+
+def run_lesson_as_the_book_does(folder: Path) -> str:
+    """Execute a one-cell lesson through myst-nb's client for ``execute_notebooks: force``
+    (the book's execute settings); returns what its kernel wrote on stderr, as Sphinx sees."""
+    from myst_nb.core.config import NbParserConfig
+    from myst_nb.core.execute import create_client
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    path = folder / "lesson.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("print(6 * 7)")]), path)
+    config = NbParserConfig(execution_mode="force", execution_in_temp=False)
+    log = MystNbLog()
+    with create_client(nbformat.read(path, as_version=4), str(path), config, log) as client:
+        assert client.exec_metadata["succeeded"], log.lines
+        assert client.notebook.cells[0].outputs[0]["text"] == "42\n"
+    return "\n".join(log.lines)
+
+
+def test_the_books_kernels_run_encrypted(tmp_path, monkeypatch, capfd, python3_kernel):
+    """ipykernel warns "running over TCP without encryption" unless the kernel manager gives
+    it CurveZMQ keys; the book's extension makes myst-nb's kernels get them (12 such
+    warnings per build otherwise)."""
+    from myst_nb.core.execute import direct
+
+    monkeypatch.setattr(direct, "single_nb_execution", direct.single_nb_execution)  # restored
+    run_lesson_as_the_book_does(tmp_path)
+    assert "without encryption" in capfd.readouterr().err  # myst-nb alone: the warning
+    app = ExtensionApp()
+    setup(app)
+    app.handlers["builder-inited"](app)
+    run_lesson_as_the_book_does(tmp_path)
+    err = capfd.readouterr().err
+    assert "without encryption" not in err, err
 
 
 def test_write_sources_writes_the_reader_edition_in_the_repositorys_layout(course_root):
