@@ -4,7 +4,7 @@
 # bubblewrap (the sandbox `course grade` runs each submission in), the book's npm
 # assets (MathJax 3, the ipywidgets HTML manager, RequireJS) from book/package-lock.json,
 # and JupyterHub's proxy, configurable-http-proxy, from .ci/hub/package-lock.json into
-# .ci/hub/node_modules/.bin/ (where tests/test_hub.py finds it).
+# .ci/hub/node_modules/.bin/ (where tests/cli/test_hub.py finds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -115,7 +115,7 @@ def toc_text(lessons: Sequence[Lesson]) -> str:
     """The ``_toc.yml`` (jb-book format) listing ``lessons`` in order between the intro pages."""
     lines = [
         "# The book's table of contents, written by `course book` from course.syllabus: the",
-        "# ready lessons, in order. tests/test_book.py checks it; do not edit it by hand.",
+        "# ready lessons, in order. tests/book/test_book.py checks it; do not edit it by hand.",
         "format: jb-book",
         f"root: {INTRO}",
         "parts:",

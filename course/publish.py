@@ -9,7 +9,7 @@ The launch buttons (Binder, Colab) open a notebook of the repository by its path
 learner edition of every ready lesson is committed under ``learner/``, in the repository's
 layout: ``learner/notebooks/NN_slug.ipynb`` is the notebook ``course lab`` gives for
 ``notebooks/NN_slug.ipynb`` (answers stubbed, hidden tests removed). ``course book``
-rewrites it; tests/test_publish.py fails when it is stale.
+rewrites it; tests/book/test_publish.py fails when it is stale.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ HELPERS = {
 
 def exercise_cells(lesson: str) -> dict[str, tuple[str, str]]:
     """test_id -> (the instructor's solution, the test cell's source), in notebook order."""
-    from test_release import unmarked
+    from homework_util import unmarked
 
     (path,) = (ROOT / "notebooks").glob(f"{lesson}_*.ipynb")
     found, solution = {}, ""

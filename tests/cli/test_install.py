@@ -24,7 +24,7 @@ from lab_util import course_lab, jupyter_env
 
 from course import syllabus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 READY = [Path(lesson.notebook).name for lesson in syllabus.ready(ROOT)]
 #: what the sdist is made of (the rest of the repository is not packaged)
 PACKAGED = ("pyproject.toml", "README.md", "LICENSE", "course", "dlcore", "notebooks")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: IPython magics and shell escapes, blanked before parsing (line numbers are kept)
 _MAGIC = re.compile(r"^\s*[%!]")
 

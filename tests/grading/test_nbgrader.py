@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_release import FIXTURE_POINTS, _ready_exercise_lessons, unmarked, write_lesson
+from homework_util import FIXTURE_POINTS, ready_exercise_lessons, unmarked, write_lesson
 
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
 from course.release import compute_checksum
@@ -119,14 +119,14 @@ def test_nbgrader_autogrades_the_fixture_lesson(tmp_path):
 @pytest.fixture(scope="module")
 def every_lesson_autograded(tmp_path_factory) -> dict[str, dict[str, dict[str, float]]]:
     """Every ready lesson as one nbgrader assignment, autograded once (right and stub)."""
-    root = Path(__file__).resolve().parents[1]
-    sources = [root / notebook for notebook in _ready_exercise_lessons()]
+    root = Path(__file__).resolve().parents[2]
+    sources = [root / notebook for notebook in ready_exercise_lessons()]
     return _autograde(tmp_path_factory.mktemp("nbgrader"), sources)[1]
 
 
-@pytest.mark.parametrize("notebook", _ready_exercise_lessons())
+@pytest.mark.parametrize("notebook", ready_exercise_lessons())
 def test_nbgrader_autogrades_each_ready_lesson(every_lesson_autograded, notebook):
-    source = Path(__file__).resolve().parents[1] / notebook
+    source = Path(__file__).resolve().parents[2] / notebook
     scores = every_lesson_autograded[source.stem]
     points = {
         nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])

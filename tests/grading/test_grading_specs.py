@@ -4,7 +4,7 @@ Each answer below goes through the whole path the grader takes, in this process:
 harvest cell runs in a namespace holding the answer, its JSON results are read back, and
 the spec's judge decides. Every exercise of a lesson has a spec naming its solution, and
 the instructor's solutions are right; each lesson's own right and wrong answers, through
-the check and the grader alike, are in tests/test_exercises_lessonNN.py.
+the check and the grader alike, are in tests/lessons/test_exercises_lessonNN.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import IPython.display
 import nbformat
 import numpy as np
 import pytest
-from test_release import unmarked
+from homework_util import unmarked
 
 import dlcore as dl
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
@@ -24,7 +24,7 @@ from course.grading.execute import RESULTS_MIME
 from course.grading.harvest import cell_source, read_outcomes
 from course.grading.logic import judge
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: the names the lessons' solutions use from their notebook's imports
 HELPERS = {
     "np": np,

@@ -20,7 +20,7 @@ def stub(*args):
     raise NotImplementedError()
 
 
-#: every lesson's cases, from tests/test_checks_lessonNN.py (each defines a ``CHECKS`` list)
+#: every lesson's cases, from tests/lessons/test_checks_lessonNN.py (each defines a ``CHECKS`` list)
 CHECKS = [
     case
     for path in sorted(Path(__file__).parent.glob("test_checks_lesson*.py"))

@@ -9,7 +9,7 @@ import pytest
 from course import syllabus
 from course.errors import CourseError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_lessons_are_numbered_in_order_with_unique_slugs():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEACHING = ("course.checks", "course.plots", "course.widgets", "course.palette")
 TOOLING = (
     "course.__main__",

@@ -3,7 +3,7 @@
 Without PyTorch (``FORCE_NO_TORCH = True`` in its parameters cell, the path of a learner who
 has not installed the ``frameworks`` extra) the lesson runs top to bottom, says how to
 install PyTorch, and each cell that needs it says it was skipped. With PyTorch no cell is
-skipped. tests/test_notebooks.py runs the lesson under several seeds as every lesson.
+skipped. tests/lessons/test_notebooks.py runs the lesson under several seeds as every lesson.
 """
 
 from __future__ import annotations

@@ -16,15 +16,15 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from jupyter_client.kernelspec import KernelSpecManager
-from test_release import (
+from homework_util import (
     FIXTURE_POINTS,
-    _ready_exercise_lessons,
     answered,
+    ready_exercise_lessons,
     stubbed,
     unmarked,
     write_lesson,
 )
+from jupyter_client.kernelspec import KernelSpecManager
 
 from course.cli import main
 from course.editions import (
@@ -428,11 +428,11 @@ def _prediction_attack(instructor: nbformat.NotebookNode) -> tuple[str, str, dic
     raise AssertionError("the lesson has no prediction exercise")
 
 
-@pytest.mark.parametrize("notebook", _ready_exercise_lessons())
+@pytest.mark.parametrize("notebook", ready_exercise_lessons())
 def test_each_ready_lesson_is_judged_by_the_grader(tmp_path, notebook, python3_kernel_module):
     """Full marks for the instructor's answers, 0 for a stub, and 0 for a wrong prediction
     whose answer cell rebinds the check: every exercise is judged by the grader."""
-    source = Path(__file__).resolve().parents[1] / notebook
+    source = Path(__file__).resolve().parents[2] / notebook
     instructor = nbformat.read(source, as_version=4)
     modes = load_lesson(source).modes()
     assert all(mode.startswith("judged by the grader") for mode in modes.values()), modes
@@ -470,7 +470,7 @@ def test_an_answer_that_calls_the_exercises_reference_scores_zero(tmp_path, pyth
     """The reference inside ``course.exercises`` is the answer; the sandbox does not have it,
     and outside grading the check refuses it too: it calls dlcore's ``Perceptron.update``,
     the function the exercise asks the learner to write."""
-    source = Path(__file__).resolve().parents[1] / "notebooks" / "03_perceptron.ipynb"
+    source = Path(__file__).resolve().parents[2] / "notebooks" / "03_perceptron.ipynb"
     instructor = nbformat.read(source, as_version=4)
     copied = (
         "from course.exercises.lesson03 import perceptron_update as reference\n"

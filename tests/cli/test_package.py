@@ -12,7 +12,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 import dlcore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_dlcore_imports_numpy_only():

@@ -22,11 +22,10 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from test_release import answered, stubbed, write_lesson
+from homework_util import SPECS, answered, stubbed, write_lesson
 
 from course.editions import is_test_cell
 from course.errors import CourseError
-from course.exercises import implement
 from course.grading.batch import grade
 from course.grading.report import csv_cell
 from course.grading.sandbox import Limits, probe
@@ -36,26 +35,6 @@ NOTEBOOK = "03_perceptron.ipynb"
 NAME = "<img src=x onerror=alert(1)>"
 FULL = {"weighted-sum-test": 2.0, "step-test": 1.0}
 
-
-def _weighted_sum(x: list, w: list, b: float) -> float:
-    return sum(xi * wi for xi, wi in zip(x, w, strict=True)) + b
-
-
-def _step(z: float) -> int:
-    return 1 if z >= 0 else 0
-
-
-#: the fixture's grader-side specs (the package has none for it)
-SPECS = {
-    "weighted-sum-test": implement(
-        "weighted-sum-test",
-        "weighted_sum",
-        (([1, 2], [3, 4], 1), ([0, 0], [1, 1], -2), ([0.5], [-2.0], 0.25)),
-        _weighted_sum,
-        hints=("multiply each x_i by w_i", "z = sum_i w_i x_i + b"),
-    ),
-    "step-test": implement("step-test", "step", ((3,), (0,), (-1e-9,), (-2,)), _step),
-}
 
 #: a teacher's private case: its numbers must appear in no reason and no feedback page
 PRIVATE = [[7.77], [1.11], 9.99]

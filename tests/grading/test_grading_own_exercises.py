@@ -120,7 +120,7 @@ def test_a_missing_exercises_file_is_a_clear_error(tmp_path):
 
 def _guide_example() -> str:
     """The Python block of the teachers' guide's worked example of an exercise of your own."""
-    guide = (Path(__file__).resolve().parents[1] / "book" / "teachers.md").read_text()
+    guide = (Path(__file__).resolve().parents[2] / "book" / "teachers.md").read_text()
     section = guide.split("### Exercises: one home each, and your own", 1)[1]
     return section.split("```python\n", 1)[1].split("```", 1)[0]
 

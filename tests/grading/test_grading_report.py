@@ -10,8 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_grading_attacks import SPECS
-from test_release import answered, write_lesson
+from homework_util import SPECS, answered, write_lesson
 
 from course.grading.batch import grade
 from course.grading.feedback import feedback_page, write_feedback

@@ -324,7 +324,7 @@ def _lesson_until_after(test_id: str, answer: str) -> str:
 
     import matplotlib
     import nbformat
-    from test_release import unmarked
+    from homework_util import unmarked
 
     from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
 

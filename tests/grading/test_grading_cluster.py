@@ -21,8 +21,8 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from homework_util import answered, stubbed, write_lesson
 from jupyter_client.kernelspec import KernelSpecManager
-from test_release import answered, stubbed, write_lesson
 
 from course.errors import CourseError
 from course.grading import cluster
@@ -40,7 +40,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "03_perceptron.ipynb"
 DASK = Path(sys.executable).with_name("dask")
 CELL_TIMEOUT = 60.0

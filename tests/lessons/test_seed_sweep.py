@@ -11,7 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 pytestmark = pytest.mark.notebooks
-SWEEP = Path(__file__).resolve().parents[1] / "benchmarks" / "seeds.py"
+SWEEP = Path(__file__).resolve().parents[2] / "benchmarks" / "seeds.py"
 
 
 def test_the_sweep_reports_the_failing_cell_and_its_seeds(tmp_path, python3_kernel):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_release import FIXTURE_POINTS, answered, stubbed, write_lesson
+from homework_util import FIXTURE_POINTS, answered, stubbed, write_lesson
 
 from course.cli import main
 from course.errors import CourseError

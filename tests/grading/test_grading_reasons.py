@@ -9,7 +9,7 @@ from __future__ import annotations
 import nbformat
 import numpy as np
 import pytest
-from test_release import answered, stubbed, write_lesson
+from homework_util import answered, stubbed, write_lesson
 
 from course.exercises import implement
 from course.grading.batch import grade

@@ -19,7 +19,7 @@ from exercise_util import exercise_cells
 
 from course.exercises import Exercise, builtin
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = sorted(builtin().values(), key=lambda e: e.test_id)
 WITHHOLDING = [e for e in EXERCISES if e.library]
 

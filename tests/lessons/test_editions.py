@@ -8,7 +8,7 @@ import pytest
 from course import editions, syllabus
 from course.errors import CourseError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 SOLUTION = """def weighted_sum(x, w, b):
     ### BEGIN SOLUTION
