@@ -1,3 +1,5 @@
 """course: the teaching layer on top of dlcore (syllabus, plots, widgets, checks, tooling)."""
 
-__version__ = "0.1.0"
+from dlcore import __version__  # one version for the whole distribution
+
+__all__ = ["__version__"]

@@ -1,5 +1,6 @@
 """The package as a user meets it: imports, entry point, extras, quickstart and CI."""
 
+import importlib.metadata
 import re
 import subprocess
 import sys
@@ -25,9 +26,16 @@ def test_dlcore_imports_numpy_only():
     assert out.stdout.strip() == "[]"
 
 
-def test_version_is_the_project_version():
+def test_the_version_is_written_once_and_is_the_installed_distributions():
+    import course
+
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert dlcore.__version__ == meta["project"]["version"]
+    assert "version" not in meta["project"] and "version" in meta["project"]["dynamic"]
+    assert meta["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "dlcore.__version__"}
+    assert course.__version__ is dlcore.__version__
+    assert importlib.metadata.version("dl-fundamentals-course") == dlcore.__version__
+    written = re.findall(r'__version__ = "([^"]+)"', (ROOT / "dlcore" / "__init__.py").read_text())
+    assert written == [dlcore.__version__]
 
 
 def test_course_console_script_runs():
