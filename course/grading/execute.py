@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import logging
 import os
@@ -33,6 +32,7 @@ import nbformat
 import psutil
 import zmq
 import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
@@ -42,6 +42,8 @@ from course.grading import sandbox
 OUTPUT_BYTES = 2 * 2**20
 #: the MIME type of the learner's results (JSON text), displayed by the harvest cells
 RESULTS_MIME = "text/vnd.course.results"
+#: the messages whose ``transient.display_id`` updates every output showing that id
+DISPLAY_TYPES = frozenset({"execute_result", "display_data", "update_display_data"})
 #: how often the watchdog looks at the sandbox, in seconds
 WATCH_SECONDS = 0.05
 
@@ -58,15 +60,30 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.cache_ports = False
         self.connection_file = str(scratch / "kernel.json")
         self.sandbox_pid: int | None = None
+        self.namespace: str | None = None
+        self.watchdog: Watchdog | None = None
         # a signal would reach bwrap, not the kernel: interrupt with a control message
-        self.kernel_spec.interrupt_mode = "message"
+        spec = self.kernel_spec
+        if spec is None:
+            raise RuntimeError(f"no kernel spec {self.kernel_name!r}")
+        spec.interrupt_mode = "message"
         context = zmq.asyncio.Context()
         # connect once, to sockets seen to be there: a reconnect would follow the path again,
         # and the student may have replaced a socket by a symlink to one of the machine's
         context.setsockopt(zmq.RECONNECT_IVL, -1)
         self.context = context
+        self.client_factory = HeartbeatlessClient
         if sandboxed:
             sandbox.write_checks_stand_in(scratch)
+
+    async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+        """Start the kernel, its own stdout and stderr (its banner, a flood) kept from the
+        terminal; in a sandbox, note its PID namespace and start its :class:`Watchdog`."""
+        await super().start_kernel(**kw, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.namespace = _namespace_of(self)
+        if self.sandbox_pid is not None:
+            self.watchdog = Watchdog(self.sandbox_pid, self.limits)
+            self.watchdog.start()
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """The kernel command, inside ``bwrap`` when sandboxed."""
@@ -90,12 +107,25 @@ class SandboxedKernelManager(AsyncKernelManager):
                 raise RuntimeError("the kernel did not open its sockets")
             await asyncio.sleep(0.01)
 
-    def client(self, **kwargs: Any) -> Any:
-        """A client on this manager's ZMQ context (its limits), without the heartbeat
-        channel (whose reconnects would follow the socket's path again)."""
-        client = super().client(context=self.context, **kwargs)
-        client.start_channels = functools.partial(client.start_channels, hb=False)
-        return client
+    def client(self, **kwargs: Any) -> AsyncKernelClient:  # type: ignore[override]
+        """A :class:`HeartbeatlessClient` on this manager's ZMQ context (its limits)."""
+        return super().client(context=self.context, **kwargs)
+
+
+class HeartbeatlessClient(AsyncKernelClient):
+    """A kernel client without the heartbeat channel (whose reconnects would follow the
+    socket's path again)."""
+
+    def start_channels(
+        self,
+        shell: bool = True,
+        iopub: bool = True,
+        stdin: bool = True,
+        hb: bool = False,
+        control: bool = True,
+    ) -> None:
+        """Start the channels asked for, never the heartbeat."""
+        super().start_channels(shell, iopub, stdin, False, control)
 
 
 def _is_socket(path: str) -> bool:
@@ -193,6 +223,11 @@ class GradingClient(NotebookClient):
         self.harvest_from = harvest_from
         self.output_left = OUTPUT_BYTES
         self.output_cut = False
+        #: display_id -> cell index -> how many of the cell's outputs show it
+        self.shown: dict[str, dict[int, int]] = {}
+        self.namespace: str | None = None
+        self.limit: str | None = None
+        self.error: Exception | None = None
         self.on_cell_executed = self._record
 
     def _record(self, cell: Any, cell_index: int, execute_reply: dict | None) -> None:
@@ -217,8 +252,18 @@ class GradingClient(NotebookClient):
     def process_message(self, msg, cell, cell_index):  # type: ignore[no-untyped-def]
         """In the harvest cells, keep the first results message of each and drop every
         other output, widget message or display update (the outputs of the notebook are
-        final once its own cells have run); elsewhere, as nbclient does."""
+        final once its own cells have run); elsewhere, as nbclient does, except that an
+        update of the outputs showing a display_id spends the budget once per output it
+        changes, and changes none once the budget is gone."""
         if cell_index < self.harvest_from or msg["msg_type"] == "status":
+            content = msg.get("content") or {}
+            transient = content.get("transient")
+            display_id = transient.get("display_id") if isinstance(transient, dict) else None
+            if display_id and msg["msg_type"] in DISPLAY_TYPES:
+                times = sum(self.shown.get(display_id, {}).values())
+                if times and not self._spend(content, times):
+                    # nbclient updates the outputs of a display_id it finds in the message
+                    msg = {**msg, "content": {**content, "transient": {}}}
             return super().process_message(msg, cell, cell_index)
         data = (msg.get("content") or {}).get("data")
         if msg["msg_type"] == "display_data" and isinstance(data, dict) and RESULTS_MIME in data:
@@ -226,18 +271,21 @@ class GradingClient(NotebookClient):
         return None
 
     def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
-        """Keep an output only while the notebook's output budget lasts."""
+        """Keep an output only while the notebook's output budget lasts; count the outputs
+        showing each display_id (as nbclient maps them, to update them)."""
         if not self._spend(msg.get("content")):
             return None
-        return super().output(outs, msg, display_id, cell_index)
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is not None and display_id:
+            cells = self.shown.setdefault(display_id, {})
+            cells[cell_index] = cells.get(cell_index, 0) + 1
+        return out
 
-    def _update_display_id(self, display_id: str, msg: dict[str, Any]) -> None:
-        """An update of every output showing ``display_id`` spends the budget once per
-        output it changes."""
-        shown = self._display_id_map.get(display_id, {})
-        times = sum(len(indices) for indices in shown.values())
-        if times and self._spend(msg.get("content"), times):
-            super()._update_display_id(display_id, msg)
+    def clear_display_id_mapping(self, cell_index: int) -> None:
+        """The cell's outputs are cleared: none of them shows a display_id any more."""
+        super().clear_display_id_mapping(cell_index)
+        for cells in self.shown.values():
+            cells.pop(cell_index, None)
 
     def handle_comm_msg(self, outs, msg, cell_index):  # type: ignore[no-untyped-def]
         """Widget messages spend the output budget too; none is kept once it is gone, and a
@@ -282,30 +330,17 @@ def run(
         log=_quiet_log(),
         harvest_from=len(nb.cells) if harvest_from is None else harvest_from,
     )
-    client.namespace, client.limit, watchdog = None, None, None
-    original_start = km.start_kernel
-
-    async def start_kernel(**kwargs: Any) -> None:
-        nonlocal watchdog
-        # the kernel's own stdout and stderr (its banner, a flood) never reach the terminal
-        await original_start(**kwargs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client.namespace = _namespace_of(km)
-        if km.sandbox_pid is not None:
-            watchdog = Watchdog(km.sandbox_pid, limits)
-            watchdog.start()
-
-    km.start_kernel = start_kernel  # type: ignore[method-assign]
-    client.error = None
     try:
         client.execute()
     except Exception as exc:  # a dead kernel, a timeout: the replies so far still count
         client.error = exc
     finally:
-        if watchdog is not None:
-            watchdog.done.set()
-            watchdog.join()
-            client.limit = watchdog.stopped
-        _wait_gone(client.namespace)
+        if km.watchdog is not None:
+            km.watchdog.done.set()
+            km.watchdog.join()
+            client.limit = km.watchdog.stopped
+        client.namespace = km.namespace
+        _wait_gone(km.namespace)
         km.context.destroy(linger=0)
     return client
 
