@@ -9,20 +9,18 @@ these calls in reverse order.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
 import numpy as np
+import numpy.typing as npt
 
 from . import activations, initializers
-from .validation import check_fraction, check_positive
+from .validation import FloatArray, check_fraction, check_positive
 
-ParameterList = list[tuple[str, np.ndarray, np.ndarray]]
+ParameterList = list[tuple[str, FloatArray, FloatArray]]
 Range = tuple[float, float]
 INF = float("inf")
 
 
-def check_input(X: object, n_in: int, name: str = "X") -> np.ndarray:
+def check_input(X: object, n_in: int, name: str = "X") -> FloatArray:
     """Return ``X`` as a float64 array of shape ``(n_samples, n_in)`` (ValueError if not).
 
     Only the shape is checked here; finiteness is checked once by the model's public methods
@@ -37,34 +35,13 @@ def check_input(X: object, n_in: int, name: str = "X") -> np.ndarray:
     return X
 
 
-def unchecked(obj: object, method: str) -> Callable:
-    """``obj._method`` (the unchecked fast path) if it is as specific as ``obj.method``, else
-    the public, checked ``obj.method``.
-
-    A learner's subclass that overrides only ``forward`` (or a loss's ``forward``) is thus
-    still the code that runs in ``Sequential.fit``, never silently bypassed.
-    """
-    return getattr(obj, _fast_name(type(obj), method))
-
-
-@functools.cache
-def _fast_name(cls: type, method: str) -> str:
-    def owner(name: str) -> type | None:
-        return next((k for k in cls.__mro__ if name in vars(k)), None)
-
-    public, private = owner(method), owner("_" + method)
-    if private is not None and (public is None or issubclass(private, public)):
-        return "_" + method
-    return method
-
-
 class Layer:
     """Base class of every layer (and of :class:`dlcore.Sequential`).
 
     Subclasses implement :meth:`forward` and :meth:`backward`; layers with weights also
-    implement :meth:`parameters`. The built-in layers also have ``_forward`` and
-    ``_backward``, the same passes without input checks, which ``Sequential.fit`` uses
-    after checking the data once.
+    implement :meth:`parameters`. A layer checks the shapes of what it is given (a constant
+    cost); the model's public methods check the data's values once (``Sequential.fit``
+    checks them before the first batch, not on every batch).
 
     ``n_in`` and ``n_out`` are the widths of the input and the output (None when the layer
     does not fix them); ``output_range`` is the interval the outputs lie in (None when
@@ -79,34 +56,24 @@ class Layer:
         """``(low, high)`` bounds of the outputs, or None when unknown."""
         return None
 
-    def forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
+    def forward(self, X: FloatArray, training: bool = True) -> FloatArray:
         """Return the layer's output for the batch ``X``; ``training`` selects the mode."""
         raise NotImplementedError
 
-    def backward(self, dA: np.ndarray) -> np.ndarray:
+    def backward(self, dA: FloatArray) -> FloatArray:
         """Given $\\partial L/\\partial A$, store the parameter gradients and return
         $\\partial L/\\partial X$."""
         raise NotImplementedError
-
-    def _forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
-        """:meth:`forward` without input checks (default: the checked :meth:`forward`)."""
-        return self.forward(X, training=training)
-
-    def _backward(self, dA: np.ndarray) -> np.ndarray:
-        """:meth:`backward` without input checks (default: the checked :meth:`backward`)."""
-        return self.backward(dA)
 
     def parameters(self) -> ParameterList:
         """The trainable arrays as ``(name, value, gradient)``; the optimiser updates the
         values in place."""
         return []
 
-    def __call__(self, X: np.ndarray, training: bool = True) -> np.ndarray:
+    def __call__(self, X: FloatArray, training: bool = True) -> FloatArray:
         return self.forward(X, training=training)
 
-    def _check_grad(self, dA: object, expected: tuple[int, ...] | None) -> np.ndarray:
-        if expected is None:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+    def _check_grad(self, dA: npt.ArrayLike, expected: tuple[int, ...]) -> FloatArray:
         dA = np.asarray(dA, dtype=np.float64)
         if dA.shape != expected:
             raise ValueError(
@@ -161,38 +128,43 @@ class Dense(Layer):
         self.b = np.zeros(self.n_out)
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
-        self.X: np.ndarray | None = None
-        self.Z: np.ndarray | None = None
-        self.A: np.ndarray | None = None
+        self.X: FloatArray | None = None
+        self.Z: FloatArray | None = None
+        self.A: FloatArray | None = None
 
     @property
     def output_range(self) -> Range | None:
         """The range of the activation (e.g. ``(0, 1)`` for a sigmoid)."""
         return self.activation.output_range
 
-    def forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
-        """$A = f(XW + b)$; caches ``X``, ``Z`` and ``A`` for :meth:`backward`."""
-        return self._forward(check_input(X, self.n_in), training)
+    def forward(self, X: npt.ArrayLike, training: bool = True) -> FloatArray:
+        r"""$Z = XW + b$, $A = f(Z)$; keeps ``X``, ``Z`` and ``A`` for :meth:`backward`."""
+        self.X = check_input(X, self.n_in)
+        self.Z = self.X @ self.W
+        self.Z += self.b
+        self.A = self.activation.f(self.Z)
+        return self.A
 
-    def backward(self, dA: np.ndarray) -> np.ndarray:
-        """Store ``dW``, ``db`` and return $\\partial L/\\partial X$."""
-        return self._backward(self._check_grad(dA, None if self.Z is None else self.Z.shape))
-
-    def _forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
-        Z = X @ self.W
-        Z += self.b
-        A = self.activation._forward(Z)
-        self.X, self.Z, self.A = X, Z, A
-        return A
-
-    def _backward(self, dA: np.ndarray, logits: bool = False) -> np.ndarray:
+    def backward(self, dA: npt.ArrayLike, logits: bool = False) -> FloatArray:
+        r"""Store $\partial L/\partial W$ and $\partial L/\partial b$ (see
+        :meth:`_gradients`) and return $\partial L/\partial X = \partial L/\partial Z\,
+        W^\top$."""
         return self._gradients(dA, logits) @ self.W.T
 
-    def _gradients(self, dA: np.ndarray, logits: bool = False) -> np.ndarray:
-        """Store ``dW`` and ``db``; return $\\partial L/\\partial Z$ (the first layer of a
-        network being trained needs no $\\partial L/\\partial X$). With ``logits``, ``dA``
-        is already $\\partial L/\\partial Z$ (a loss computed from this layer's logits)."""
-        dZ = dA if logits else self.activation._backward(self.Z, self.A, dA)
+    def _gradients(self, dA: npt.ArrayLike, logits: bool = False) -> FloatArray:
+        r"""$\partial L/\partial Z = \partial L/\partial A \odot f'(Z)$, then store
+        $\partial L/\partial W = X^\top \partial L/\partial Z$ and
+        $\partial L/\partial b = \sum_i (\partial L/\partial Z)_i$; return
+        $\partial L/\partial Z$.
+
+        With ``logits``, ``dA`` is already $\partial L/\partial Z$ (a loss computed from this
+        layer's logits). The first layer of a network being trained needs nothing more (no
+        $\partial L/\partial X$), so the training loop calls this instead of :meth:`backward`.
+        """
+        if self.X is None or self.Z is None or self.A is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        grad = self._check_grad(dA, self.Z.shape)
+        dZ = grad if logits else self.activation.chain(self.Z, self.A, grad)
         np.matmul(self.X.T, dZ, out=self.dW)
         dZ.sum(axis=0, out=self.db)
         return dZ
@@ -239,8 +211,8 @@ class BatchNorm(Layer):
         self.dbeta = np.zeros_like(self.beta)
         self.running_mean = np.zeros(self.n_features)
         self.running_var = np.ones(self.n_features)
-        self.x_hat: np.ndarray | None = None
-        self.inv_std: np.ndarray | None = None
+        self.x_hat: FloatArray | None = None
+        self.inv_std: FloatArray | None = None
         self.training = True
 
     @property
@@ -256,18 +228,10 @@ class BatchNorm(Layer):
         """Any real number: $\\gamma \\hat x + \\beta$ is not bounded."""
         return (-INF, INF)
 
-    def forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
-        """$\\gamma \\hat x + \\beta$, normalising with batch (training) or running (eval)
+    def forward(self, X: npt.ArrayLike, training: bool = True) -> FloatArray:
+        r"""$\gamma \hat x + \beta$, normalising with batch (training) or running (eval)
         statistics."""
-        return self._forward(check_input(X, self.n_features), training)
-
-    def backward(self, dA: np.ndarray) -> np.ndarray:
-        """Store ``dgamma``, ``dbeta`` and return $\\partial L/\\partial X$."""
-        return self._backward(
-            self._check_grad(dA, None if self.x_hat is None else self.x_hat.shape)
-        )
-
-    def _forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
+        X = check_input(X, self.n_features)
         if training:
             mean = X.mean(axis=0)
             var = X.var(axis=0)
@@ -282,7 +246,14 @@ class BatchNorm(Layer):
         self.x_hat = (X - mean) * self.inv_std
         return self.x_hat * self.gamma + self.beta
 
-    def _backward(self, dA: np.ndarray) -> np.ndarray:
+    def backward(self, dA: npt.ArrayLike) -> FloatArray:
+        r"""Store $\partial L/\partial \gamma = \sum \partial L/\partial y \odot \hat x$,
+        $\partial L/\partial \beta = \sum \partial L/\partial y$ and return
+        $\partial L/\partial X$ (the formula above; $g\,/\sqrt{\sigma^2 + \epsilon}$ in
+        eval mode, where the statistics are constants)."""
+        if self.x_hat is None or self.inv_std is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        dA = self._check_grad(dA, self.x_hat.shape)
         np.sum(dA * self.x_hat, axis=0, out=self.dgamma)
         np.sum(dA, axis=0, out=self.dbeta)
         g = dA * self.gamma
@@ -323,24 +294,18 @@ class Residual(Layer):
     def n_out(self) -> int | None:
         return self.n_in
 
-    def forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
+    def forward(self, X: FloatArray, training: bool = True) -> FloatArray:
         """$x + F(x)$."""
         X = np.asarray(X, dtype=np.float64)
         return self._add(X, self.block.forward(X, training=training))
 
-    def backward(self, dA: np.ndarray) -> np.ndarray:
+    def backward(self, dA: FloatArray) -> FloatArray:
         """$\\partial L/\\partial y + $ the block's backward of it."""
         dA = np.asarray(dA, dtype=np.float64)
         return dA + self.block.backward(dA)
 
-    def _forward(self, X: np.ndarray, training: bool = True) -> np.ndarray:
-        return self._add(X, unchecked(self.block, "forward")(X, training=training))
-
-    def _backward(self, dA: np.ndarray) -> np.ndarray:
-        return dA + unchecked(self.block, "backward")(dA)
-
     @staticmethod
-    def _add(X: np.ndarray, out: np.ndarray) -> np.ndarray:
+    def _add(X: FloatArray, out: FloatArray) -> FloatArray:
         if out.shape != X.shape:
             raise ValueError(
                 f"Residual block must keep the shape of its input, {X.shape}; its output has "

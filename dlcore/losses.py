@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import _sigmoid, _softmax
+from . import activations
 from .validation import as_array, check_choice, check_same_length
 
 EPS = 1e-12
@@ -207,7 +207,7 @@ class BinaryCrossEntropy(Loss):
         return np.sum(np.maximum(z, 0.0) - z * y + softplus) / z.shape[0]
 
     def _backward_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return (_sigmoid(z) - y) / z.shape[0]
+        return (activations.get("sigmoid").f(z) - y) / z.shape[0]
 
     def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
         """Rows whose every output is on the target's side of 0.5."""
@@ -275,7 +275,7 @@ class CrossEntropy(Loss):
         return np.sum(y * (lse - z)) / z.shape[0]
 
     def _backward_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return (_softmax(z) * y.sum(axis=1, keepdims=True) - y) / z.shape[0]
+        return (activations.get("softmax").f(z) * y.sum(axis=1, keepdims=True) - y) / z.shape[0]
 
     def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
         """Rows whose most probable class (argmax) is the target's."""

@@ -10,6 +10,9 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 
 import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
 
 
 def as_array(

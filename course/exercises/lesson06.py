@@ -146,7 +146,6 @@ FORWARD_PASS = implement(
     ),
     library=(
         "dlcore.Dense.forward",
-        "dlcore.Dense._forward",
         "dlcore.Sequential.forward",
         "dlcore.Sequential.predict",
     ),
@@ -500,7 +499,6 @@ GRADIENT_STEP = implement(
     ),
     library=(
         "dlcore.Dense.backward",
-        "dlcore.Dense._backward",
         "dlcore.Dense._gradients",
         "dlcore.SGD.update",
         "dlcore.numerical_gradient",

@@ -183,10 +183,6 @@ LIBRARY = {
         "    h = dl.Dense(*W1.shape, activation='relu'); h.W[:], h.b[:] = W1, b1\n"
         "    o = dl.Dense(*W2.shape, activation='sigmoid'); o.W[:], o.b[:] = W2, b2\n"
         "    return o.forward(h.forward(X))[:, 0]",
-        "dlcore.Dense._forward": "def forward_pass(X, W1, b1, W2, b2):\n"
-        "    h = dl.Dense(*W1.shape, activation='relu'); h.W[:], h.b[:] = W1, b1\n"
-        "    o = dl.Dense(*W2.shape, activation='sigmoid'); o.W[:], o.b[:] = W2, b2\n"
-        "    return o._forward(h._forward(X))[:, 0]",
         "dlcore.Sequential.forward": "def forward_pass(X, W1, b1, W2, b2):\n"
         "    m = dl.MLP([W1.shape[0], W1.shape[1], 1])\n"
         "    for layer, W, b in zip(m.layers, (W1, W2), (b1, b2)):\n"
@@ -219,12 +215,6 @@ LIBRARY = {
         "    d_o = sigmoid(a @ W2 + b2) - y\n"
         "    h._gradients(d_o @ W2.T)\n"
         "    return W1 - lr * h.dW, b1 - lr * h.db, W2 - lr * a.T @ d_o, b2 - lr * d_o[0]",
-        "dlcore.Dense._backward": "def gradient_step(x, y, W1, b1, W2, b2, lr):\n"
-        "    m = dl.MLP([W1.shape[0], W1.shape[1], 1])\n"
-        "    for layer, W, b in zip(m.layers, (W1, W2), (b1, b2)):\n"
-        "        layer.W[:], layer.b[:] = W, b\n"
-        "    m.backprop(x[None, :], [[y]], loss='bce')\n"
-        "    return tuple(v - lr * g for _, v, g in m.parameters())",
         "dlcore.Dense.backward": "def gradient_step(x, y, W1, b1, W2, b2, lr):\n"
         "    m = dl.MLP([W1.shape[0], W1.shape[1], 1])\n"
         "    for layer, W, b in zip(m.layers, (W1, W2), (b1, b2)):\n"

@@ -333,7 +333,7 @@ WITHHELD = {
             "CALL", "model.backward(mse.backward(model.forward([[x]]), [[y]]))"
         ),
         "dlcore.Dense._gradients": DLCORE_CHAIN.replace(
-            "CALL", "model._backward(mse.backward(model.forward([[x]]), [[y]]))"
+            "CALL", "model[0]._gradients(mse.backward(model.forward([[x]]), [[y]]))"
         ),
         "dlcore.numerical_gradient": NUMERICAL_CHAIN,
     },
@@ -348,7 +348,7 @@ WITHHELD = {
             "DRAW", "dl.initializers.initialize('he', n_in, n_out, rng)"
         ).replace("CALL", "pass"),
         "dlcore.Dense.backward": PREBUILT.replace("CALL", "model.backward(G)"),
-        "dlcore.Dense._gradients": PREBUILT.replace("CALL", "model._backward(G)"),
+        "dlcore.Dense._gradients": PREBUILT.replace("CALL", "model[-1]._gradients(G)"),
         "dlcore.numerical_gradient": RIGHT_RUN.replace(
             "np.linalg.norm(a_prev.T @ dz)",
             "np.linalg.norm(dl.numerical_gradient(lambda _: 0.0, W.copy()))",
