@@ -49,6 +49,7 @@ TEXT_VALUES = {"hidden layers": "4, 4"}
 KERNEL_HELPERS = r'''
 import json as _bench_json
 import math as _bench_math
+import time as _bench_time
 import ipywidgets as _bench_W
 from course.widgets.static import ReaderViewMixin as _BenchMixin
 
@@ -148,27 +149,30 @@ def _bench_prepare(e, k, repeat):
     outputs = _bench_outputs(explorer)
     _bench_plan.update(control=control, moves=_bench_moves(control, repeat),
                        start=getattr(control, "value", None), outputs=outputs,
-                       redrawn=0)
+                       redrawn=0, cpu=[])
 
 
 def _bench_move(m):
     """Move m of the prepared control (the cell that is timed)."""
     control, move = _bench_plan["control"], _bench_plan["moves"][m]
     before = [output.value for output in _bench_plan["outputs"]]
+    cpu = _bench_time.process_time()
     if move is None:
         control.click()
     else:
         setattr(control, *move)
+    _bench_plan["cpu"].append(_bench_time.process_time() - cpu)
     after = [output.value for output in _bench_plan["outputs"]]
     _bench_plan["redrawn"] += any(a != b for a, b in zip(after, before))
 
 
 def _bench_finish():
-    """Put the control back as it was (not a button); print how many moves redrew."""
+    """Put the control back as it was (not a button); print how many moves redrew and
+    the kernel's CPU seconds of each move."""
     control = _bench_plan["control"]
     if not isinstance(control, _bench_W.Button) and control.value != _bench_plan["start"]:
         control.value = _bench_plan["start"]
-    print(_bench_plan["redrawn"])
+    print(_bench_json.dumps([_bench_plan["redrawn"], _bench_plan["cpu"]]))
 '''.replace("TEXT_VALUES_LITERAL", repr(TEXT_VALUES))
 
 
@@ -231,7 +235,7 @@ def time_lesson(path: Path, repeat: int) -> tuple[float, list[dict[str, Any]]]:
             for k, control in enumerate(controls):
                 kernel.run(f"_bench_prepare({e}, {k}, {repeat})")
                 seconds = [kernel.timed(f"_bench_move({m})") for m in range(repeat)]
-                redrawn = int(kernel.run("_bench_finish()"))
+                redrawn, cpu = json.loads(kernel.run("_bench_finish()"))
                 rows.append(
                     {
                         "lesson": path.stem,
@@ -240,6 +244,8 @@ def time_lesson(path: Path, repeat: int) -> tuple[float, list[dict[str, Any]]]:
                         "median_s": statistics.median(seconds),
                         "max_s": max(seconds),
                         "seconds": seconds,
+                        "cpu_median_s": statistics.median(cpu),
+                        "cpu_seconds": cpu,
                         "redrawn": redrawn,
                         "moves": repeat,
                     }
@@ -252,15 +258,15 @@ def time_lesson(path: Path, repeat: int) -> tuple[float, list[dict[str, Any]]]:
 def markdown(rows: list[dict[str, Any]]) -> str:
     """The rows as a markdown table."""
     lines = [
-        "| lesson | explorer | control | median s | max s | redrew | verdict |",
-        "|---|---|---|---:|---:|---|---|",
+        "| lesson | explorer | control | median s | max s | CPU s | redrew | verdict |",
+        "|---|---|---|---:|---:|---:|---|---|",
     ]
     for r in rows:
         verdict = "ok" if r["max_s"] < TARGET_SECONDS else f"SLOW (target < {TARGET_SECONDS} s)"
         redrew = f"{r['redrawn']}/{r['moves']}"
         lines.append(
             f"| {r['lesson'][:2]} | {r['explorer']} | {r['control']} | {r['median_s']:.3f} "
-            f"| {r['max_s']:.3f} | {redrew} | {verdict} |"
+            f"| {r['max_s']:.3f} | {r['cpu_median_s']:.3f} | {redrew} | {verdict} |"
         )
     return "\n".join(lines)
 
