@@ -8,6 +8,7 @@ code are shown under the message.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import traceback
 from collections.abc import Callable, Mapping
@@ -150,10 +151,10 @@ def _label(exercise: Exercise, number: int) -> str:
         return case.label
     if exercise.driver is not None:
         return f"{exercise.names[0]}, case {number + 1}"
-    try:
-        names = list(inspect.signature(exercise.reference).parameters)
-    except (TypeError, ValueError):
-        names = []
+    names: list[str] = []
+    if exercise.reference is not None:
+        with contextlib.suppress(TypeError, ValueError):
+            names = list(inspect.signature(exercise.reference).parameters)
     shown = [f"{n}={a!r}" if n else repr(a) for n, a in zip_longest(names, case.args, fillvalue="")]
     return f"{exercise.names[0]}({', '.join(shown[: len(case.args)])})"
 
@@ -186,17 +187,19 @@ def check(exercise: Exercise, answer: Any) -> None:
     """Judge ``answer`` on ``exercise``'s public cases as the grader will; the first wrong
     case raises CheckFailed with its diagnosis and the hints earned so far."""
     if exercise.prediction:
-        case = f"{exercise.names[0]}()"
-        value = call(answer, case=case) if callable(answer) else answer
+        asked = f"{exercise.names[0]}()"
+        value = call(answer, case=asked) if callable(answer) else answer
         letter = exercise.letter(value)
         if letter is None:
             options = ", ".join(f"'{key}'" for key in exercise.reasons)
             raise CheckFailed(
-                f"{case}: expected one of the letters {options}, got {value!r}\n"
+                f"{asked}: expected one of the letters {options}, got {value!r}\n"
                 'Hint: answer with the letter of your choice, as a string, for example "A"'
             )
         if letter != exercise.answer:
-            first = f"{case}: expected a different choice, got {letter}: {exercise.reasons[letter]}"
+            first = (
+                f"{asked}: expected a different choice, got {letter}: {exercise.reasons[letter]}"
+            )
             raise _failed(exercise, first, exercise.diagnosis((), value))
         _attempts.pop(exercise.test_id, None)
         passed(exercise.success or f"{letter}: {exercise.reasons[letter]}")

@@ -254,8 +254,8 @@ def implement(
     """An implement exercise: the learner's ``name`` must agree with ``reference`` on every
     case (a bare tuple is a case of one point with no hint of its own)."""
     names = (name,) if isinstance(name, str) else tuple(name)
-    cases = tuple(c if isinstance(c, Case) else Case(tuple(c)) for c in cases)
-    return Exercise(test_id, names, cases, reference, **options)
+    each = tuple(c if isinstance(c, Case) else Case(tuple(c)) for c in cases)
+    return Exercise(test_id, names, each, reference, **options)
 
 
 def predict(

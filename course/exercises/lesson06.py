@@ -28,12 +28,11 @@ _NETWORK = (W1_EXAMPLE, B1_EXAMPLE, W2_EXAMPLE, B2_EXAMPLE)
 def _network(W1: Any, b1: Any, W2: Any, b2: Any) -> dl.Sequential:
     """dlcore's 2-layer network (ReLU hidden layer, sigmoid output) with these weights."""
     W1, b1, W2, b2 = (np.asarray(a, dtype=float) for a in (W1, b1, W2, b2))
-    model = dl.Sequential(
-        [dl.Dense(*W1.shape, activation="relu"), dl.Dense(*W2.shape, activation="sigmoid")]
-    )
-    for layer, W, b in zip(model.layers, (W1, W2), (b1, b2), strict=True):
+    (n_in, n_hidden), (_, n_out) = W1.shape, W2.shape
+    layers = [dl.Dense(n_in, n_hidden, activation="relu"), dl.Dense(n_hidden, n_out, "sigmoid")]
+    for layer, W, b in zip(layers, (W1, W2), (b1, b2), strict=True):
         layer.W[:], layer.b[:] = W, b
-    return model
+    return dl.Sequential(layers)
 
 
 def _random_network(rng: np.random.Generator, n: int, n_in: int, n_hidden: int) -> tuple:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 import dlcore as dl
 from course.exercises import Case, Mistake, close, implement, predict
@@ -163,10 +164,10 @@ def two_layer_backward(X: Any, y: Any, W1: Any, b1: Any, W2: Any, b2: Any) -> tu
     sigmoid ``Dense`` and a linear one: ``(dW1, db1, dW2, db2, dX)``."""
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float).reshape(-1, 1)
     W1, W2 = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float)
-    net = dl.Sequential(
-        [dl.Dense(*W1.shape, activation="sigmoid"), dl.Dense(*W2.shape, activation=None)]
-    )
-    hidden, out = net.layers
+    (n_in, n_hidden), (_, n_out) = W1.shape, W2.shape
+    hidden = dl.Dense(n_in, n_hidden, activation="sigmoid")
+    out = dl.Dense(n_hidden, n_out, activation=None)
+    net = dl.Sequential([hidden, out])
     hidden.W[:], hidden.b[:], out.W[:], out.b[:] = W1, b1, W2, b2
     mse = dl.losses.get("mse")
     dX = net.backward(mse.backward(net.forward(X), y))
@@ -388,10 +389,14 @@ TWO_LAYER = implement(
 class ReferenceForgetful(dl.Dense):
     """Reference: Dense with dZ = dA, the activation's slope left out."""
 
-    def backward(self, dA: np.ndarray) -> np.ndarray:
-        self.dW[:] = self.X.T @ dA
-        self.db[:] = dA.sum(axis=0)
-        return dA @ self.W.T
+    def backward(self, dA: npt.ArrayLike, logits: bool = False) -> np.ndarray:
+        """dL/dW = X^T dA, dL/db = sum of dA's rows; return dL/dX = dA W^T."""
+        if self.X is None:
+            raise RuntimeError("backward called before forward")
+        grad = np.asarray(dA, dtype=float)
+        self.dW[:] = self.X.T @ grad
+        self.db[:] = grad.sum(axis=0)
+        return grad @ self.W.T
 
 
 def forgetful_results(target, activation, n_in, n_out, seed, b, X, dA, targets):

@@ -106,13 +106,14 @@ W_EXAMPLE, B_EXAMPLE = [0.5, 1.0, 1.5], [0.5, -0.5, -0.5]
 def first_weight_gradient(x: float, y: float, w: Sequence[float], b: Sequence[float]) -> float:
     r"""Reference: :math:`\partial L/\partial w_1` by dlcore's backward pass through ``n``
     one-unit sigmoid layers, with :math:`L = (a_n - y)^2` (dlcore's "mse" on one example)."""
-    model = dl.Sequential([dl.Dense(1, 1, activation="sigmoid", seed=0) for _ in w])
-    for layer, wk, bk in zip(model.layers, w, b, strict=True):
+    layers = [dl.Dense(1, 1, activation="sigmoid", seed=0) for _ in w]
+    for layer, wk, bk in zip(layers, w, b, strict=True):
         layer.W[:], layer.b[:] = wk, bk
+    model = dl.Sequential(layers)
     mse = dl.losses.get("mse")
     out = model.forward(np.array([[x]], dtype=float))
     model.backward(mse.backward(out, np.array([[y]], dtype=float)))
-    return float(model.layers[0].dW[0, 0])
+    return float(layers[0].dW[0, 0])
 
 
 def _chain(x: float, y: float, w: Sequence[float], b: Sequence[float]) -> tuple:
@@ -333,16 +334,15 @@ def exploding_run(X: Any, G: Any, sizes: Sequence[int], rng: np.random.Generator
     ``scale``, layer by layer from ``rng``, and the norms of their weight gradients by dlcore's
     backward pass through ``Dense`` ReLU layers without biases, from
     :math:`\partial L/\partial a^{[L]} = G`; layer 1 first."""
-    weights = [
-        scale * dl.initializers.he_normal(n_in, n_out, rng)
-        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
-    ]
-    model = dl.Sequential([dl.Dense(*W.shape, activation="relu", seed=0) for W in weights])
-    for layer, W in zip(model.layers, weights, strict=True):
+    pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
+    weights = [scale * dl.initializers.he_normal(n_in, n_out, rng) for n_in, n_out in pairs]
+    layers = [dl.Dense(n_in, n_out, activation="relu", seed=0) for n_in, n_out in pairs]
+    for layer, W in zip(layers, weights, strict=True):
         layer.W[...] = W
+    model = dl.Sequential(layers)
     model.forward(np.asarray(X, dtype=float))
     model.backward(np.asarray(G, dtype=float))
-    return weights, [float(np.linalg.norm(layer.dW)) for layer in model.layers]
+    return weights, [float(np.linalg.norm(layer.dW)) for layer in layers]
 
 
 def _run(expected: dict, got: Any) -> str | None:

@@ -283,7 +283,7 @@ def _nms_keeps_overlaps(boxes, scores, threshold):
     return _nms_variant(boxes, scores, threshold, drop="below")
 
 
-def _candidates(rng: np.random.Generator, truth: list, per_object: int) -> tuple[list, list]:
+def _candidates(rng: np.random.Generator, truth: Any, per_object: int) -> tuple[list, list]:
     boxes = [np.array(box, float) + rng.uniform(-0.5, 0.5, 4) for box in truth]
     boxes = [box + rng.uniform(-0.5, 0.5, 4) for box in boxes for _ in range(per_object)]
     scores = rng.choice(np.arange(300, 1000), size=len(boxes), replace=False) / 1000  # no ties

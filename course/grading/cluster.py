@@ -214,9 +214,8 @@ class _Run:
         """Submit tasks while fewer than :data:`AHEAD_BYTES` are in flight (at least one)."""
         while self.pending and (not self.sent or self.ahead < AHEAD_BYTES):
             task = self.pending.popleft()
-            data = task.data
-            if data is None:
-                data = read_submission(task.student, task.path, task.lesson)
+            read = task.data
+            data = read_submission(task.student, task.path, task.lesson) if read is None else read
             if isinstance(data, Result):  # missing or unreadable: its row is made here
                 write_feedback(data, task.lesson, task.feedback)
                 self.finish(task, Graded(data))
@@ -264,7 +263,8 @@ class _Globals(pickle.Pickler):
         super().__init__(io.BytesIO())
         self.modules: set[str] = set()
 
-    def reducer_override(self, obj: object) -> object:
+    def reducer_override(self, obj: object) -> Any:
+        """Stand a placeholder in for every function or class, noting its module."""
         if obj is not str and isinstance(
             obj, (type, types.FunctionType, types.BuiltinFunctionType)
         ):

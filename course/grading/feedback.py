@@ -281,7 +281,7 @@ def _cells(
             parts.append(shown)
         else:  # a raw cell: text
             parts.append(f'<pre class="raw">{_text(source)}</pre>')
-        if test and gid not in placed:
+        if test and isinstance(gid, str) and gid not in placed:
             placed.add(gid)
             parts.append(_verdict(gid, result.scores[gid], lesson.points[gid], about[gid]))
     parts.append(_fold(folding))

@@ -77,8 +77,8 @@ def check_outputs(
                 raise CourseError(f"{option} {target} would overwrite the notebook {notebook}")
     if out.is_symlink() or (out.exists() and not out.is_file()):
         raise CourseError(f"--out {out} is not a regular file (expected the CSV to write)")
-    for target in (out.resolve().parent, feedback.resolve() if feedback else None):
-        existing = target
+    for target in (out.resolve().parent, *([feedback.resolve()] if feedback else [])):
+        existing: Path | None = target
         while existing is not None and not existing.exists():
             existing = existing.parent
         if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):

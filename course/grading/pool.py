@@ -111,7 +111,8 @@ def grade_tasks(
     """:func:`run_workers`, giving back each task's pages instead of writing them:
     ``finished(task, graded)`` as each task's result comes."""
     ctx = _context()
-    pending, running, results = deque(enumerate(tasks)), [], []
+    pending, results = deque(enumerate(tasks)), []
+    running: list[_Running] = []
     scratch_dir = tempfile.TemporaryDirectory(
         prefix="course-workers-", dir=_scratch_base(), ignore_cleanup_errors=True
     )
@@ -149,8 +150,11 @@ def _scratch_base() -> str:
     return base if len(base) <= 50 or not os.path.isdir("/tmp") else "/tmp"
 
 
-def kill_tree(pid: int) -> None:
-    """Kill a worker and every process it started (its kernel)."""
+def kill_tree(pid: int | None) -> None:
+    """Kill a worker and every process it started (its kernel); nothing when ``pid`` is
+    None (a worker not started)."""
+    if pid is None:
+        return
     try:
         parent = psutil.Process(pid)
         procs = [*parent.children(recursive=True), parent]
@@ -223,7 +227,7 @@ class _Running:
     started: float = field(default_factory=time.monotonic)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkContext | multiprocessing.context.SpawnContext:
     """Fork on Linux (workers inherit the imports, no start-up cost), spawn elsewhere."""
     if sys.platform.startswith("linux"):
         import nbclient  # noqa: F401  imported once here, inherited by every worker

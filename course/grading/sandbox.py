@@ -103,7 +103,7 @@ def bwrap_path() -> str | None:
 
 def package_dirs() -> list[Path]:
     """The directories of the packages a kernel needs, as this interpreter imports them."""
-    found = []
+    found: list[Path] = []
     for name in PACKAGES:
         spec = importlib.util.find_spec(name)
         if spec is None or not spec.submodule_search_locations:
@@ -212,16 +212,16 @@ def command(inner: list[str], scratch: Path, limits: Limits) -> list[str]:
     args += ["--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc", "--remount-ro", "/proc"]
     args += ["--size", str(limits.shared_memory), "--tmpfs", "/dev/shm"]
     args += ["--size", str(limits.disk), "--tmpfs", "/tmp", "--dir", HOME, "--dir", WORKDIR]
-    for folder in python_dirs():
-        args += ["--ro-bind", str(folder), str(folder)]
-    for folder in package_dirs():
-        args += ["--ro-bind", str(folder), str(folder)]
+    for path in python_dirs():
+        args += ["--ro-bind", str(path), str(path)]
+    for path in package_dirs():
+        args += ["--ro-bind", str(path), str(path)]
     # mounted over, after the binds that hold them: no reference answers, no lessons
     args += ["--ro-bind", str(scratch / CHECKS_STAND_IN), str(module_dir("checks"))]
     for hidden in ("grading", "exercises"):
         args += ["--tmpfs", str(module_dir(hidden)), "--remount-ro", str(module_dir(hidden))]
-    for folder in hidden_dirs():
-        args += ["--tmpfs", str(folder)]
+    for path in hidden_dirs():
+        args += ["--tmpfs", str(path)]
     args += ["--ro-bind", str(scratch / "kernel.json"), CONNECTION_FILE]
     args += ["--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]  # the folders bwrap made
     python_path = os.pathsep.join(dict.fromkeys(str(p.parent) for p in package_dirs()))

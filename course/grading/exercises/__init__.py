@@ -103,6 +103,8 @@ def from_file(path: str | Path) -> dict[str, Exercise]:
         raise CourseError(f"--exercises {path}: not a readable Python file ({exc})") from None
     name = f"course_teacher_exercises_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None:
+        raise CourseError(f"--exercises {path}: not a Python file")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # drivers' source is read back through the module
     try:
