@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from .activations import step
-from .validation import as_array, check_positive, check_same_length, check_seed
+from .validation import FloatArray, as_array, check_positive, check_same_length, check_seed
 
 
 class PerceptronStep(NamedTuple):
@@ -78,9 +79,10 @@ class Perceptron:
         self.b = 0.0
         return self
 
-    def net_input(self, X: object) -> np.ndarray:
-        r"""Return $z = X\mathbf{w} + b$ for samples ``X (n, n_features)`` or one sample
-        ``(n_features,)``."""
+    def weighted_sum(self, X: npt.ArrayLike) -> FloatArray:
+        r"""Return the weighted sum $z = \mathbf{w}^\top\mathbf{x} + b$ of each sample:
+        $z = X\mathbf{w} + b$ for samples ``X (n, n_features)``, a 0-d array for one sample
+        ``x (n_features,)``."""
         if self.w is None:
             raise RuntimeError("the perceptron has no weights yet; call fit(X, y) or initialize")
         X = as_array(X, "X", ndim=(1, 2))
@@ -92,7 +94,7 @@ class Perceptron:
 
     def predict(self, X: object) -> np.ndarray:
         r"""Return $\hat y = \mathrm{step}(z)$: 1 where $z \ge 0$, else 0 (as integers)."""
-        return step(self.net_input(X)).astype(int)
+        return step(self.weighted_sum(X)).astype(int)
 
     def update(self, x: object, y: int) -> int:
         r"""Apply Rosenblatt's rule to one sample ``x`` with label ``y`` in {0, 1}.

@@ -15,7 +15,7 @@ def weighted_sum(x: np.ndarray, w: np.ndarray, b: float) -> float:
     r"""Reference: :math:`z = \mathbf{w}^\top\mathbf{x} + b`, dlcore's perceptron's own sum."""
     perceptron = dl.Perceptron()
     perceptron.w, perceptron.b = np.asarray(w, dtype=float), float(b)
-    return float(perceptron.net_input(np.asarray(x, dtype=float)))
+    return float(perceptron.weighted_sum(np.asarray(x, dtype=float)))
 
 
 def _sum_without_bias(x: np.ndarray, w: np.ndarray, b: float) -> float:
@@ -57,7 +57,7 @@ WEIGHTED_SUM = implement(
             "paired with its own w_i",
         ),
     ),
-    library=("dlcore.Perceptron.net_input",),
+    library=("dlcore.Perceptron.weighted_sum",),
     success="weighted_sum computes z = w·x + b",
 )
 
@@ -178,7 +178,7 @@ PERCEPTRON_UPDATE = implement(
             "the step function is 1 at z = 0 (f(z) = 1 when z ≥ 0), so ŷ = 1 there",
         ),
     ),
-    library=("dlcore.Perceptron.update", "dlcore.Perceptron.net_input"),
+    library=("dlcore.Perceptron.update", "dlcore.Perceptron.weighted_sum"),
     success="perceptron_update applies Rosenblatt's rule: w += η(y - ŷ)x, b += η(y - ŷ)",
 )
 

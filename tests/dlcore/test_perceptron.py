@@ -26,7 +26,7 @@ def test_predict_uses_the_step_function_with_step_at_zero():
     p = Perceptron().initialize(2)
     p.w[:] = [1.0, -1.0]
     np.testing.assert_array_equal(p.predict([[2.0, 1.0], [1.0, 1.0], [0.0, 1.0]]), [1, 1, 0])
-    np.testing.assert_allclose(p.net_input([[2.0, 1.0], [0.0, 1.0]]), [1.0, -1.0])
+    np.testing.assert_allclose(p.weighted_sum([[2.0, 1.0], [0.0, 1.0]]), [1.0, -1.0])
     assert p.predict([1.0, 3.0]) == 0  # a single sample
 
 

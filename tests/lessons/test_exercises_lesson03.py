@@ -61,8 +61,8 @@ WRONG = {
         ),
         (
             "def weighted_sum(x, w, b):\n    p = dl.Perceptron(); p.w, p.b = w, b\n"
-            "    return p.net_input(x)",
-            "dlcore.Perceptron.net_input is not available in this exercise",
+            "    return p.weighted_sum(x)",
+            "dlcore.Perceptron.weighted_sum is not available in this exercise",
         ),
     ],
     "l03-perceptron-update-test": [
