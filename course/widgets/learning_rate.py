@@ -145,7 +145,8 @@ class LearningRateExplorer(ReaderViewMixin, W.VBox):
     State for tests and curious learners: ``surface`` (the :class:`Surface`), ``path`` (the
     weights after each step), ``losses``, ``diverged`` (the path left for infinity or its
     loss grew past the start's), the widgets ``surface_menu``, ``lr``, ``starts``, ``steps``,
-    ``momentum``, ``readout``, ``image``, ``caption``, and ``figure`` (the last drawing).
+    ``momentum``, ``readout``, ``image``, ``caption``, and ``figure`` (the drawing on show:
+    one figure, redrawn at every move).
     """
 
     def __init__(
@@ -168,6 +169,10 @@ class LearningRateExplorer(ReaderViewMixin, W.VBox):
         if momentum > 0.95:
             raise ValueError(f"momentum must be at most 0.95 (the slider's range); got {momentum}")
         self._quiet = True
+        #: the one figure every move redraws, and the surface its contours or curve show
+        self.figure = Figure(figsize=(9.0, 3.6), layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self._drawn: Surface | None = None
         self.surface_menu = W.Dropdown(options=list(SURFACES), value=surface, description="loss")
         self.lr = W.FloatLogSlider(
             value=lr, base=10, min=-3, max=0, step=0.01, description="η", readout_format=".3f"
@@ -264,18 +269,7 @@ class LearningRateExplorer(ReaderViewMixin, W.VBox):
         label = f"η = {self.lr.value:.3g}" + (
             f", μ = {self.momentum.value:.2f}" if self.momentum.value else ""
         )
-        self.figure = Figure(figsize=(9.0, 3.6), layout="constrained")
-        FigureCanvasAgg(self.figure)
-        axes = self.figure.subplots(1, 2)
-        plot_descent(
-            s.loss,
-            {label: self.path},
-            s.xlim,
-            s.ylim,
-            axes=axes,
-            title=s.formula,
-            loss_title=f"Loss per step: {self._verdict()}",
-        )
+        self._draw(label, f"Loss per step: {self._verdict()}")
         self.image.value = figure_png(self.figure, dpi=160)
         self.readout.value = self._readout_html()
         where = np.array2string(np.atleast_1d(self.path[-1]), precision=3)
@@ -286,6 +280,37 @@ class LearningRateExplorer(ReaderViewMixin, W.VBox):
             f"{self._verdict()}; after {len(self.path) - 1} steps the weights are {where} and "
             f"the loss {self.losses[-1]:.4g} (it started at {self.losses[0]:.4g})."
         )
+
+    def _draw(self, label: str, loss_title: str) -> None:
+        """Draw the path on the explorer's one figure: all of it with ``plot_descent`` when
+        the loss is new, else only what a move changes (the path's points, the loss per
+        step, the legend and the title), which gives the same picture in a fraction of the
+        time (the contours are not traced again)."""
+        s = self.surface
+        if self._drawn is not s:
+            self.figure.clear()
+            plot_descent(s.loss, {label: self.path}, s.xlim, s.ylim,
+                         axes=self.figure.subplots(1, 2), title=s.formula,
+                         loss_title=loss_title)  # fmt: skip
+            self._drawn = s
+            return
+        ax_path, ax_loss = self.figure.axes
+        path_line, start_mark = ax_path.get_lines()[-2:]
+        (loss_line,) = ax_loss.get_lines()
+        # as plot_descent draws them: the points on the contours (two weights) or on the
+        # curve (one), the start a square, the loss on a log scale when every value is > 0
+        xs, ys = (self.path[:, 0], self.path[:, 1]) if s.dims == 2 else (self.path, self.losses)
+        path_line.set_data(xs, ys)
+        start_mark.set_data(xs[:1], ys[:1])
+        loss_line.set_data(np.arange(len(self.losses)), self.losses)
+        path_line.set_label(label)
+        loss_line.set_label(label)
+        ax_path.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)  # replaced
+        finite = self.losses[np.isfinite(self.losses)]
+        ax_loss.set_yscale("log" if finite.size and np.all(finite > 0) else "linear")
+        ax_loss.relim()
+        ax_loss.autoscale_view()
+        ax_loss.set_title(loss_title)
 
     def _verdict(self) -> str:
         """One phrase: diverged, or which minimum the path is near."""

@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from widgets_util import assert_same_picture  # noqa: E402
 
 from course.widgets import learning_rate as lr_widget  # noqa: E402
 from course.widgets import learning_rate_explorer  # noqa: E402
@@ -117,3 +118,34 @@ def test_bad_input_is_named(kwargs, message):
 def test_descent_path_rejects_a_bad_start():
     with pytest.raises(ValueError, match="start must be a finite number"):
         lr_widget.descent_path(lambda w: w, [np.nan], 0.1, 3)
+
+
+@pytest.mark.parametrize(
+    "moves",
+    [
+        {"lr": 0.21},  # diverging: the loss axis stays logarithmic, its range grows
+        {"momentum": 0.5, "steps": 5},
+        {"lr": 0.9, "steps": 80},  # the path escapes: shorter, cut at ESCAPE
+        {"surface": "two minima"},  # a new loss: drawn from scratch
+        {"surface": "two minima", "lr": 0.05, "momentum": 0.9},
+        {"surface": "two minima", "lr": 0.3},  # negative losses: a linear loss axis
+    ],
+)
+def test_a_redrawn_picture_is_the_one_a_fresh_explorer_draws(moves):
+    live = learning_rate_explorer()
+    controls = {"lr": live.lr, "momentum": live.momentum, "steps": live.steps,
+                "surface": live.surface_menu}  # fmt: skip
+    for name in ("surface", "lr", "momentum", "steps"):
+        if name in moves:
+            controls[name].value = moves[name]
+    fresh = learning_rate_explorer(
+        surface=live.surface_menu.value,
+        lr=live.lr.value,
+        start=tuple(live.start),
+        steps=live.steps.value,
+        momentum=live.momentum.value,
+    )
+    assert np.array_equal(live.path, fresh.path)
+    assert fresh.figure is not live.figure
+    assert live.figure.axes[1].get_yscale() == fresh.figure.axes[1].get_yscale()
+    assert_same_picture(live.image.value, fresh.image.value)
