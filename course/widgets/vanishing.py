@@ -200,8 +200,9 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
 
     State for tests and curious learners: ``model`` (the trained ``dl.Sequential``),
     ``losses`` and ``norms`` (from :func:`train_recording`), ``seconds`` (the last redraw),
-    ``figure``, and the widgets ``controls`` (name -> widget), ``image``, ``caption`` and
-    ``readout``.
+    ``figure`` (the one figure, redrawn at every change), and the widgets ``controls``
+    (name -> widget), ``image``, ``caption`` and ``readout``. The last ``KEEP`` setups stay
+    trained: going back to one shows it again without training it again.
     """
 
     def __init__(
@@ -236,7 +237,12 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
             control.observe(lambda _: self.update(), names="value")
         #: losses and norms already trained, by setup (while the reader view is drawn)
         self._runs: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        #: the setups trained here, newest last: a setup seen again is not trained again
+        self._trained: dict[tuple, tuple[dl.Sequential, np.ndarray, np.ndarray]] = {}
         self._holding = False
+        #: the one figure every change redraws (its two panels drawn on the first)
+        self.figure = Figure(figsize=(8.4, 3.4), layout="constrained")
+        FigureCanvasAgg(self.figure)
         self.image = W.Image(format="png")
         self.caption = W.HTML()
         self.readout = W.HTML()
@@ -248,6 +254,8 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
         self.update()
 
     reader_name = "dashboard"
+    #: the most setups kept trained, so that going back to one shows it at once
+    KEEP = 64
 
     def reader_axes(self) -> list[Axis]:
         """Every activation and initialiser, BatchNorm and residual off and on, at the two
@@ -309,15 +317,23 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
             return
         start = time.perf_counter()
         v = self.values
-        self.model = deep_network(**v, seed=self.seed)
-        ready = self._runs.get(tuple(v.values()))
+        setup = tuple(v.values())
+        ready = self._runs.get(setup)
         if ready is not None:  # trained already, for the reader view (self.model is not)
+            self.model = deep_network(**v, seed=self.seed)
             self.losses, self.norms = ready
+        elif setup in self._trained:
+            self._trained[setup] = self._trained.pop(setup)  # the newest again
+            self.model, self.losses, self.norms = self._trained[setup]
         else:
+            self.model = deep_network(**v, seed=self.seed)
             self.losses, self.norms = train_recording(
                 self.model, self.X, self.y, epochs=self.epochs, seed=self.seed
             )
-        self.figure = self._figure()
+            self._trained[setup] = (self.model, self.losses, self.norms)
+            if len(self._trained) > self.KEEP:
+                del self._trained[next(iter(self._trained))]  # the oldest
+        self._draw()
         self.image.value = figure_png(self.figure, dpi=160)
         first, last = self.norms[0, 0], self.norms[0, -1]
         setup = self._setup_text()
@@ -345,18 +361,33 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
         names = {"batchnorm": "BatchNorm", "residual": "residual"}
         return ", ".join([v["activation"], v["init"], *(names[e] for e in extras)])
 
-    def _figure(self) -> Figure:
-        fig = Figure(figsize=(8.4, 3.4), layout="constrained")
-        FigureCanvasAgg(fig)
-        left, right = fig.subplots(1, 2, width_ratios=[1.5, 1])
-        plot_gradient_norms(
-            {"start": self.norms[0], f"after {self.epochs} epochs": self.norms[-1]},
-            ax=left,
-            title=f"{self._setup_text()}, {self.values['depth']} layers",
-            styles=[{"ls": "-"}, {"ls": "--"}],
-        )
-        plot_loss_per_epoch({"training loss": self.losses}, ax=right, title="Training loss")
-        return fig
+    def _draw(self) -> None:
+        """Draw both panels on the dashboard's one figure the first time; after that move
+        their lines (and the title) to the new numbers, rescaled as the plots scale them:
+        the same picture as drawing it again, in less time."""
+        title = f"{self._setup_text()}, {self.values['depth']} layers"
+        if not self.figure.axes:
+            left, right = self.figure.subplots(1, 2, width_ratios=[1.5, 1])
+            plot_gradient_norms(
+                {"start": self.norms[0], f"after {self.epochs} epochs": self.norms[-1]},
+                ax=left,
+                title=title,
+                styles=[{"ls": "-"}, {"ls": "--"}],
+            )
+            plot_loss_per_epoch({"training loss": self.losses}, ax=right, title="Training loss")
+            return
+        left, right = self.figure.axes
+        layers = np.arange(1, self.norms.shape[1] + 1)
+        for line, norms in zip(left.get_lines(), (self.norms[0], self.norms[-1]), strict=True):
+            line.set_data(layers, np.where(norms > 0, norms, np.nan))  # 0: off the log scale
+        left.relim()
+        left.autoscale_view()
+        left.set_title(title)
+        right.get_lines()[0].set_ydata(self.losses)  # the epochs stay; the chance line too
+        right.set_autoscaley_on(True)
+        right.relim()
+        right.autoscale_view()
+        right.set_ylim(0, None)
 
 
 def vanishing_dashboard(

@@ -8,9 +8,10 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from widgets_util import assert_same_picture  # noqa: E402
 
 import dlcore as dl  # noqa: E402
-from course.widgets import VanishingDashboard, vanishing_dashboard  # noqa: E402
+from course.widgets import VanishingDashboard, vanishing, vanishing_dashboard  # noqa: E402
 from course.widgets.vanishing import (  # noqa: E402
     dead_units,
     deep_network,
@@ -140,3 +141,31 @@ def test_the_same_seed_gives_the_same_numbers():
 def test_bad_input_is_named(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         vanishing_dashboard(**kwargs)
+
+
+def test_a_redrawn_picture_is_the_one_a_fresh_dashboard_draws():
+    board = vanishing_dashboard(depth=12, n_samples=64, epochs=2)
+    setups = [
+        {"batchnorm": True},
+        {"depth": 4, "activation": "relu", "init": "normal"},  # fewer layers, some norms 0
+        {"residual": True, "depth": 20},
+    ]
+    for setup in setups:
+        with board._held():  # noqa: SLF001 (one redraw for the changes together)
+            for name, value in setup.items():
+                board.controls[name].value = value
+        fresh = vanishing_dashboard(**board.values, n_samples=64, epochs=2)
+        assert np.array_equal(board.norms, fresh.norms)
+        assert np.array_equal(board.losses, fresh.losses)
+        assert_same_picture(board.image.value, fresh.image.value)
+
+
+def test_a_setup_seen_again_is_shown_without_training_again(monkeypatch):
+    board = vanishing_dashboard(depth=6, n_samples=64, epochs=1)
+    first = (board.model, board.norms)
+    board.controls["activation"].value = "tanh"
+    trained = []
+    monkeypatch.setattr(vanishing, "train_recording", lambda *a, **k: trained.append(a))
+    board.controls["activation"].value = "sigmoid"
+    assert trained == [] and (board.model, board.norms) == first
+    assert "sigmoid, xavier" in board.readout.value
