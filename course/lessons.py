@@ -2,7 +2,8 @@
 
 Every ``course`` command that takes lessons (run, release, grade) and every one that works on
 the ready lessons (list, lab, book) goes through this module, so they accept the same names,
-refuse the same ones and say so with the same message. A lesson is named by
+refuse the same ones and say so with the same message (the lookup by name is
+:func:`course.syllabus.get`). A lesson is named by
 
 - its number, as ``3`` or ``03``;
 - its slug, ``perceptron``, or both, ``03_perceptron``;
@@ -66,33 +67,12 @@ def root_of(args: argparse.Namespace) -> Path:
     return checked_root(args.root) or syllabus.course_root()
 
 
-def unknown_lesson(key: object) -> CourseError:
-    """The error for a name that is no lesson of the syllabus and no existing notebook."""
-    known = ", ".join(f"{lesson.id} ({lesson.slug})" for lesson in syllabus.LESSONS)
-    return CourseError(
-        f"unknown lesson {key!r}; expected a lesson number or slug, one of: {known}; "
-        "or the path of an existing .ipynb file"
-    )
-
-
 def planned_lesson(lesson: Lesson, root: Path) -> CourseError:
     """The error for a lesson of the syllabus whose notebook is not written yet."""
     return CourseError(
         f"lesson {lesson.id} ({lesson.slug}) is planned: {root / lesson.notebook} does not "
         "exist yet; `course list` shows the ready ones"
     )
-
-
-def lesson_named(key: str | int) -> Lesson:
-    """The syllabus lesson named ``key`` (number, slug, ``NN_slug`` or its notebook's name)."""
-    text = str(key).strip()
-    name = Path(text).name if text.endswith(".ipynb") else None
-    for lesson in syllabus.LESSONS:
-        if text in (str(lesson.number), lesson.id, lesson.slug, f"{lesson.id}_{lesson.slug}"):
-            return lesson
-        if name == Path(lesson.notebook).name:
-            return lesson
-    raise unknown_lesson(key)
 
 
 def notebook_of(lesson: Lesson, root: Path) -> Path:
@@ -112,11 +92,11 @@ def resolve(key: str, root: Path | None = None) -> LessonNotebook:
     path = Path(text).expanduser()
     if text.endswith(".ipynb") and path.is_file():
         try:
-            lesson = lesson_named(path.name)
+            lesson = syllabus.get(path.name)
         except CourseError:
             lesson = None
         return LessonNotebook(path.resolve(), lesson)
-    lesson = lesson_named(text)
+    lesson = syllabus.get(text)
     return LessonNotebook(notebook_of(lesson, root or syllabus.course_root()), lesson)
 
 

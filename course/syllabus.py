@@ -306,14 +306,24 @@ LESSONS: tuple[Lesson, ...] = (
 
 
 def get(key: str | int) -> Lesson:
-    """A lesson by number (``3``, ``"03"``), slug (``"perceptron"``) or ``"03_perceptron"``.
+    """A lesson by number (``3``, ``"03"``), slug (``"perceptron"``), both
+    (``"03_perceptron"``) or its notebook's file name (``"x/03_perceptron.ipynb"``).
 
-    The names and the error for an unknown one are those of every ``course`` command:
-    :func:`course.lessons.lesson_named`.
+    Every ``course`` command names lessons through this lookup (:mod:`course.lessons`), so
+    they accept the same names and refuse an unknown one with the same ``CourseError``.
     """
-    from course.lessons import lesson_named  # course.lessons reads this module's LESSONS
-
-    return lesson_named(key)
+    text = str(key).strip()
+    name = Path(text).name if text.endswith(".ipynb") else None
+    for lesson in LESSONS:
+        if text in (str(lesson.number), lesson.id, lesson.slug, f"{lesson.id}_{lesson.slug}"):
+            return lesson
+        if name == Path(lesson.notebook).name:
+            return lesson
+    known = ", ".join(f"{lesson.id} ({lesson.slug})" for lesson in LESSONS)
+    raise CourseError(
+        f"unknown lesson {key!r}; expected a lesson number or slug, one of: {known}; "
+        "or the path of an existing .ipynb file"
+    )
 
 
 def ready(root: str | Path) -> list[Lesson]:

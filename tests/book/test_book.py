@@ -21,10 +21,10 @@ from course.book import (
     SOURCE_DIR,
     copy_assets,
     publish_downloads,
-    setup,
     toc_text,
     write_sources,
 )
+from course.book_extension import setup
 from course.editions import (
     RAISES_TAG,
     SHOW_SOLUTION,

@@ -156,7 +156,7 @@ def test_an_existing_notebook_named_like_a_lesson_is_that_lesson(tmp_path):
 
 
 def test_syllabus_get_is_the_same_lookup(course_root):
-    assert syllabus.get("03_perceptron") is lessons.lesson_named("03_perceptron")
+    assert lessons.resolve("03_perceptron", course_root).lesson is syllabus.get("03_perceptron")
     with pytest.raises(CourseError) as by_syllabus:
         syllabus.get("99")
     with pytest.raises(CourseError) as by_lessons:
