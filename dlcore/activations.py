@@ -40,10 +40,10 @@ def _checked(
     def decorate(
         formula: Callable[Concatenate[FloatArray, P], FloatArray],
     ) -> Callable[Concatenate[npt.ArrayLike, P], FloatArray]:
-        @functools.wraps(formula)
-        def public(z: npt.ArrayLike, *args: P.args, **kwargs: P.kwargs) -> FloatArray:
+        def public(z: npt.ArrayLike, /, *args: P.args, **kwargs: P.kwargs) -> FloatArray:
             return formula(as_array(z, "z", ndim=ndim), *args, **kwargs)
 
+        functools.update_wrapper(public, formula)  # its name, docstring and __wrapped__
         return public
 
     return decorate
@@ -82,7 +82,7 @@ def sigmoid_derivative(z: FloatArray) -> FloatArray:
     Its maximum is $0.25$ at $z = 0$: the source of vanishing gradients in deep sigmoid
     networks.
     """
-    s = inspect.unwrap(sigmoid)(z)  # the formula: z is checked already
+    s: FloatArray = inspect.unwrap(sigmoid)(z)  # the formula: z is checked already
     return s * (1.0 - s)
 
 
@@ -150,7 +150,8 @@ def softmax(z: FloatArray) -> FloatArray:
     # exponential, 0, is the right answer; e^{-1000} underflowing to 0 is right too
     with np.errstate(over="ignore", under="ignore"):
         e = np.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+        s: FloatArray = e / e.sum(axis=-1, keepdims=True)
+        return s
 
 
 def _check_alpha(alpha: object) -> float:
@@ -249,7 +250,8 @@ class Softmax(Activation):
 
     def chain(self, z: FloatArray, a: FloatArray, grad: FloatArray) -> FloatArray:
         r"""$s \odot (g - \sum_k g_k s_k)$ on checked arrays, $s$ = ``a``."""
-        return a * (grad - (grad * a).sum(axis=-1, keepdims=True))
+        dz: FloatArray = a * (grad - (grad * a).sum(axis=-1, keepdims=True))
+        return dz
 
 
 def _no_derivative(z: Any) -> FloatArray:

@@ -34,4 +34,5 @@ def conv2d(image: object, kernel: object, stride: int = 1) -> np.ndarray:
         )
     # windows[i, j] is the patch under the kernel at output position (i, j)
     windows = sliding_window_view(image, kernel.shape)[::stride, ::stride]
-    return np.einsum("ijuv,uv->ij", windows, kernel)
+    feature_map: np.ndarray = np.einsum("ijuv,uv->ij", windows, kernel)
+    return feature_map

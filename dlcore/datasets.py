@@ -40,7 +40,9 @@ def _start(n_samples: object, seed: object, minimum: int = 2) -> tuple[int, np.r
     return n, np.random.default_rng(check_seed(seed))
 
 
-def _shuffled(rng: np.random.Generator, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+def _shuffled(
+    rng: np.random.Generator, X: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     order = rng.permutation(len(y))
     return X[order], y[order]
 
@@ -187,7 +189,8 @@ def standardize(X: object) -> np.ndarray:
     r"""Return $(X - \mu) / \sigma$ per column (columns with $\sigma = 0$ are only centred)."""
     X = as_array(X, "X", ndim=2)
     std = X.std(axis=0)
-    return (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    standardized: np.ndarray = (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    return standardized
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:

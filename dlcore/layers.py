@@ -120,11 +120,13 @@ class Dense(Layer):
         init: str = "xavier",
         seed: int | np.random.Generator | None = None,
     ) -> None:
-        self.n_in = check_positive(n_in, "n_in", integer=True)
-        self.n_out = check_positive(n_out, "n_out", integer=True)
+        self.n_in: int = check_positive(n_in, "n_in", integer=True)
+        self.n_out: int = check_positive(n_out, "n_out", integer=True)
         self.activation = activations.get(activation)
         self.init = init
-        self.W = np.array(initializers.initialize(init, self.n_in, self.n_out, seed), dtype=float)
+        self.W: FloatArray = np.array(
+            initializers.initialize(init, self.n_in, self.n_out, seed), dtype=np.float64
+        )
         self.b = np.zeros(self.n_out)
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
@@ -149,7 +151,8 @@ class Dense(Layer):
         r"""Store $\partial L/\partial W$ and $\partial L/\partial b$ (see
         :meth:`_gradients`) and return $\partial L/\partial X = \partial L/\partial Z\,
         W^\top$."""
-        return self._gradients(dA, logits) @ self.W.T
+        dX: FloatArray = self._gradients(dA, logits) @ self.W.T
+        return dX
 
     def _gradients(self, dA: npt.ArrayLike, logits: bool = False) -> FloatArray:
         r"""$\partial L/\partial Z = \partial L/\partial A \odot f'(Z)$, then store
@@ -203,6 +206,8 @@ class BatchNorm(Layer):
 
     def __init__(self, n_features: int, momentum: float = 0.9, eps: float = 1e-5) -> None:
         self.n_features = check_positive(n_features, "n_features", integer=True)
+        self.n_in: int = self.n_features
+        self.n_out: int = self.n_features
         self.momentum = check_fraction(momentum, "momentum")
         self.eps = check_positive(eps, "eps")
         self.gamma = np.ones(self.n_features)
@@ -214,14 +219,6 @@ class BatchNorm(Layer):
         self.x_hat: FloatArray | None = None
         self.inv_std: FloatArray | None = None
         self.training = True
-
-    @property
-    def n_in(self) -> int:
-        return self.n_features
-
-    @property
-    def n_out(self) -> int:
-        return self.n_features
 
     @property
     def output_range(self) -> Range:
@@ -260,9 +257,10 @@ class BatchNorm(Layer):
         if not self.training:  # the statistics are constants in eval mode
             return g * self.inv_std
         n = dA.shape[0]
-        return (self.inv_std / n) * (
+        dX: FloatArray = (self.inv_std / n) * (
             n * g - g.sum(axis=0) - self.x_hat * (g * self.x_hat).sum(axis=0)
         )
+        return dX
 
     def parameters(self) -> ParameterList:
         return [("gamma", self.gamma, self.dgamma), ("beta", self.beta, self.dbeta)]
@@ -285,14 +283,7 @@ class Residual(Layer):
         if not isinstance(block, Layer):
             raise TypeError(f"block must be a Layer or a Sequential; got {type(block).__name__}")
         self.block = block
-
-    @property
-    def n_in(self) -> int | None:
-        return self.block.n_in if self.block.n_in is not None else self.block.n_out
-
-    @property
-    def n_out(self) -> int | None:
-        return self.n_in
+        self.n_in = self.n_out = block.n_in if block.n_in is not None else block.n_out
 
     def forward(self, X: FloatArray, training: bool = True) -> FloatArray:
         """$x + F(x)$."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations
-from .validation import as_array, check_choice, check_same_length
+from .validation import FloatArray, as_array, check_choice, check_same_length
 
 EPS = 1e-12
 
@@ -55,7 +55,7 @@ class Loss:
         p, y = self._check(y_pred, y_true)
         return float(self._forward(p, y)) + 0.0  # + 0.0 turns -0.0 into 0.0
 
-    def backward(self, y_pred: object, y_true: object) -> np.ndarray:
+    def backward(self, y_pred: object, y_true: object) -> FloatArray:
         r"""Return $\partial L/\partial \hat y$ with the shape of ``y_pred``."""
         p, y = self._check(y_pred, y_true)
         return self._backward(p, y)
@@ -66,7 +66,7 @@ class Loss:
         z, y = self._check_logits(logits, y_true)
         return float(self._forward_logits(z, y)) + 0.0
 
-    def backward_logits(self, logits: object, y_true: object) -> np.ndarray:
+    def backward_logits(self, logits: object, y_true: object) -> FloatArray:
         r"""Return $\partial L/\partial z$, the gradient with respect to the logits, with the
         shape of ``logits``."""
         z, y = self._check_logits(logits, y_true)
@@ -92,7 +92,7 @@ class Loss:
         p, y = self._check(y_pred, y_true)
         return self._n_correct(p, y)
 
-    def targets(self, y: object, name: str = "y") -> np.ndarray:
+    def targets(self, y: object, name: str = "y") -> FloatArray:
         """The caller's targets as a float array, checked: a vector ``(n,)`` becomes a
         column ``(n, 1)``, one target per row."""
         y = as_array(y, name, ndim=(1, 2))
@@ -106,7 +106,7 @@ class Loss:
 
     def _check(
         self, y_pred: object, y_true: object, name: str = "y_pred"
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[FloatArray, FloatArray]:
         """Both arrays checked, ``y_true`` in the form ``_forward`` takes (``name``: what
         the first argument is called in the messages)."""
         p = as_array(y_pred, name, ndim=(1, 2))
@@ -120,30 +120,30 @@ class Loss:
             y = y.reshape(p.shape)  # (n,) targets for a (n, 1) output, or the reverse
         return p, y
 
-    def _check_logits(self, logits: object, y_true: object) -> tuple[np.ndarray, np.ndarray]:
+    def _check_logits(self, logits: object, y_true: object) -> tuple[FloatArray, FloatArray]:
         """The logits (any real numbers: ``_check`` tests the range of ``y_pred`` only) and
         the targets, checked."""
         return self._check(logits, y_true, "logits")
 
-    def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
+    def _forward(self, p: FloatArray, y: FloatArray) -> float:
         raise NotImplementedError
 
-    def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def _backward(self, p: FloatArray, y: FloatArray) -> FloatArray:
         raise NotImplementedError
 
-    def _forward_logits(self, z: np.ndarray, y: np.ndarray) -> float:
+    def _forward_logits(self, z: FloatArray, y: FloatArray) -> float:
         raise NotImplementedError(
             f"{type(self).__name__} has no formula on logits: define _forward_logits(z, y) "
             "and _backward_logits(z, y)"
         )
 
-    def _backward_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def _backward_logits(self, z: FloatArray, y: FloatArray) -> FloatArray:
         raise NotImplementedError(
             f"{type(self).__name__} has no formula on logits: define _forward_logits(z, y) "
             "and _backward_logits(z, y)"
         )
 
-    def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
+    def _n_correct(self, p: FloatArray, y: FloatArray) -> int:
         raise NotImplementedError(
             f"{type(self).__name__} measures no accuracy: set is_classification = True and "
             "define _n_correct(p, y)"
@@ -159,11 +159,11 @@ class MSE(Loss):
 
     name = "mse"
 
-    def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
-        return np.sum((p - y) ** 2) / p.shape[0]
+    def _forward(self, p: FloatArray, y: FloatArray) -> float:
+        return float(np.sum((p - y) ** 2) / len(p))
 
-    def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return 2.0 * (p - y) / p.shape[0]
+    def _backward(self, p: FloatArray, y: FloatArray) -> FloatArray:
+        return 2.0 * (p - y) / len(p)
 
 
 class BinaryCrossEntropy(Loss):
@@ -185,31 +185,31 @@ class BinaryCrossEntropy(Loss):
 
     def _check(
         self, y_pred: object, y_true: object, name: str = "y_pred"
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[FloatArray, FloatArray]:
         p, y = super()._check(y_pred, y_true, name)
         if name == "y_pred":
             _check_range(p, "y_pred", "probabilities in [0, 1] (e.g. a sigmoid's output)")
         _check_range(y, "y_true", "targets in [0, 1] (class labels 0 and 1)")
         return p, y
 
-    def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
+    def _forward(self, p: FloatArray, y: FloatArray) -> float:
         log_p = np.log(np.maximum(p, EPS))
         log_1mp = np.log(np.maximum(1.0 - p, EPS))
-        return -np.sum(y * log_p + (1.0 - y) * log_1mp) / p.shape[0]
+        return float(-np.sum(y * log_p + (1.0 - y) * log_1mp) / len(p))
 
-    def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def _backward(self, p: FloatArray, y: FloatArray) -> FloatArray:
         grad = -y / np.maximum(p, EPS) + (1.0 - y) / np.maximum(1.0 - p, EPS)
-        return grad / p.shape[0]
+        return grad / len(p)
 
-    def _forward_logits(self, z: np.ndarray, y: np.ndarray) -> float:
+    def _forward_logits(self, z: FloatArray, y: FloatArray) -> float:
         with np.errstate(under="ignore"):  # e^{-|z|} rounding to 0 is the right answer
             softplus = np.log1p(np.exp(-np.abs(z)))
-        return np.sum(np.maximum(z, 0.0) - z * y + softplus) / z.shape[0]
+        return float(np.sum(np.maximum(z, 0.0) - z * y + softplus) / len(z))
 
-    def _backward_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return (activations.get("sigmoid").f(z) - y) / z.shape[0]
+    def _backward_logits(self, z: FloatArray, y: FloatArray) -> FloatArray:
+        return (activations.get("sigmoid").f(z) - y) / len(z)
 
-    def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
+    def _n_correct(self, p: FloatArray, y: FloatArray) -> int:
         """Rows whose every output is on the target's side of 0.5."""
         return int(np.count_nonzero(np.all((p >= 0.5) == (y >= 0.5), axis=1)))
 
@@ -236,14 +236,14 @@ class CrossEntropy(Loss):
     prediction_range = (0.0, 1.0)
     output_activation = "softmax"
 
-    def targets(self, y: object, name: str = "y") -> np.ndarray:
+    def targets(self, y: object, name: str = "y") -> FloatArray:
         """The caller's targets, checked: integer labels ``(n,)`` stay a vector, one-hot
         rows stay a matrix."""
         return as_array(y, name, ndim=(1, 2))
 
     def _check(
         self, y_pred: object, y_true: object, name: str = "y_pred"
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[FloatArray, FloatArray]:
         p = as_array(y_pred, name, ndim=2)
         y = as_array(y_true, "y_true", ndim=(1, 2))
         check_same_length(p, name, y, "y_true")
@@ -262,27 +262,28 @@ class CrossEntropy(Loss):
         _check_range(y, "y_true", "one-hot targets in [0, 1]")
         return p, y
 
-    def _forward(self, p: np.ndarray, y: np.ndarray) -> float:
-        return -(y * np.log(np.maximum(p, EPS))).sum() / p.shape[0]
+    def _forward(self, p: FloatArray, y: FloatArray) -> float:
+        return float(-(y * np.log(np.maximum(p, EPS))).sum() / len(p))
 
-    def _backward(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return -y / np.maximum(p, EPS) / p.shape[0]
+    def _backward(self, p: FloatArray, y: FloatArray) -> FloatArray:
+        return -y / np.maximum(p, EPS) / len(p)
 
-    def _forward_logits(self, z: np.ndarray, y: np.ndarray) -> float:
+    def _forward_logits(self, z: FloatArray, y: FloatArray) -> float:
         m = z.max(axis=1, keepdims=True)
         with np.errstate(under="ignore"):  # e^{-1000} rounding to 0 is the right answer
             lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
-        return np.sum(y * (lse - z)) / z.shape[0]
+        return float(np.sum(y * (lse - z)) / len(z))
 
-    def _backward_logits(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return (activations.get("softmax").f(z) * y.sum(axis=1, keepdims=True) - y) / z.shape[0]
+    def _backward_logits(self, z: FloatArray, y: FloatArray) -> FloatArray:
+        row_sums: FloatArray = y.sum(axis=1, keepdims=True)
+        return (activations.get("softmax").f(z) * row_sums - y) / len(z)
 
-    def _n_correct(self, p: np.ndarray, y: np.ndarray) -> int:
+    def _n_correct(self, p: FloatArray, y: FloatArray) -> int:
         """Rows whose most probable class (argmax) is the target's."""
         return int(np.count_nonzero(p.argmax(axis=1) == y.argmax(axis=1)))
 
 
-def one_hot(labels: object, n_classes: int, *, name: str = "labels") -> np.ndarray:
+def one_hot(labels: object, n_classes: int, *, name: str = "labels") -> FloatArray:
     """Return the ``(n, n_classes)`` one-hot matrix of integer ``labels`` in
     ``0..n_classes-1``."""
     y = as_array(labels, name, ndim=1)
@@ -292,10 +293,11 @@ def one_hot(labels: object, n_classes: int, *, name: str = "labels") -> np.ndarr
             f"{name} must be integer class labels in 0..{n_classes - 1} "
             f"({n_classes} classes); got label(s) {_few(bad)}"
         )
-    return np.eye(n_classes)[y.astype(int)]
+    rows: FloatArray = np.eye(n_classes)[y.astype(int)]
+    return rows
 
 
-def _check_range(a: np.ndarray, name: str, expected: str) -> None:
+def _check_range(a: FloatArray, name: str, expected: str) -> None:
     bad = a[(a < 0) | (a > 1)]
     if bad.size:
         raise ValueError(
@@ -303,7 +305,7 @@ def _check_range(a: np.ndarray, name: str, expected: str) -> None:
         )
 
 
-def _few(values: np.ndarray) -> str:
+def _few(values: FloatArray) -> str:
     return ", ".join(f"{v:g}" for v in sorted(set(values.tolist()))[:5])
 
 

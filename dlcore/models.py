@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from . import losses
 from .layers import Dense, Layer, ParameterList
@@ -53,15 +54,8 @@ class Sequential(Layer):
                     f"({layers[i - 1]!r}) gives {given} output(s)"
                 )
         self.layers = layers
+        self.n_in, self.n_out = layers[0].n_in, layers[-1].n_out
         self.history: History | None = None
-
-    @property
-    def n_in(self) -> int | None:
-        return self.layers[0].n_in
-
-    @property
-    def n_out(self) -> int | None:
-        return self.layers[-1].n_out
 
     @property
     def output_range(self) -> tuple[float, float] | None:
@@ -69,7 +63,7 @@ class Sequential(Layer):
         return self.layers[-1].output_range
 
     # -- the passes ---------------------------------------------------------------------
-    def forward(self, X: object, training: bool = True) -> FloatArray:
+    def forward(self, X: npt.ArrayLike, training: bool = True) -> FloatArray:
         """Run every layer in order: $A^{(l)} = \\text{layer}_l(A^{(l-1)})$, $A^{(0)} = X$."""
         A = as_array(X, "X", ndim=2)
         for layer in self.layers:
@@ -93,11 +87,13 @@ class Sequential(Layer):
             for name, value, grad in layer.parameters()
         ]
 
-    def predict(self, X: object) -> FloatArray:
+    def predict(self, X: npt.ArrayLike) -> FloatArray:
         """The network's output in eval mode (probabilities for sigmoid/softmax outputs)."""
         return self.forward(X, training=False)
 
-    def evaluate(self, X: object, y: object, loss: str | losses.Loss = "bce") -> dict[str, float]:
+    def evaluate(
+        self, X: npt.ArrayLike, y: npt.ArrayLike, loss: str | losses.Loss = "bce"
+    ) -> dict[str, float]:
         """Return ``{"loss": ...}`` on ``(X, y)``, plus ``"accuracy"`` for a classification
         loss (the loss's ``n_correct``: bce thresholds at 0.5, cross_entropy takes the
         argmax). The loss comes from the output layer's logits when the output activation
@@ -117,7 +113,11 @@ class Sequential(Layer):
         return scores
 
     def backprop(
-        self, X: object, y: object, loss: str | losses.Loss = "bce", training: bool = True
+        self,
+        X: npt.ArrayLike,
+        y: npt.ArrayLike,
+        loss: str | losses.Loss = "bce",
+        training: bool = True,
     ) -> float:
         """One forward and one backward pass on ``(X, y)``: fill every parameter's gradient
         and return the loss (PyTorch's ``L = loss_fn(model(X), y); L.backward()``).
@@ -144,14 +144,14 @@ class Sequential(Layer):
     # -- training -----------------------------------------------------------------------
     def fit(
         self,
-        X: object,
-        y: object,
+        X: npt.ArrayLike,
+        y: npt.ArrayLike,
         loss: str | losses.Loss = "bce",
         optimizer: Optimizer | None = None,
         epochs: int = 100,
         batch_size: int = 32,
         seed: int | None = 0,
-        validation_data: tuple[object, object] | None = None,
+        validation_data: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
         progress: bool = False,
         verbose: bool = False,
     ) -> History:

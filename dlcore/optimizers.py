@@ -75,7 +75,7 @@ def _same_array(old: np.ndarray | None, new: np.ndarray) -> bool:
         return True
     if old is None or old.shape != new.shape or old.strides != new.strides:
         return False
-    return old.__array_interface__["data"] == new.__array_interface__["data"]
+    return bool(old.__array_interface__["data"] == new.__array_interface__["data"])
 
 
 class SGD(Optimizer):

@@ -27,7 +27,7 @@ class PerceptronStep(NamedTuple):
     it, so a lesson can replay the learning."""
 
     epoch: int
-    index: int
+    index: int  # type: ignore[assignment]  # a field named like tuple.index
     x: np.ndarray
     y: int
     y_hat: int
@@ -90,18 +90,21 @@ class Perceptron:
             raise ValueError(
                 f"X must have {self.w.shape[0]} features (columns); got shape {X.shape}"
             )
-        return X @ self.w + self.b
+        z: FloatArray = X @ self.w + self.b
+        return z
 
-    def predict(self, X: object) -> np.ndarray:
+    def predict(self, X: npt.ArrayLike) -> npt.NDArray[np.int_]:
         r"""Return $\hat y = \mathrm{step}(z)$: 1 where $z \ge 0$, else 0 (as integers)."""
         return step(self.weighted_sum(X)).astype(int)
 
-    def update(self, x: object, y: int) -> int:
+    def update(self, x: npt.ArrayLike, y: int) -> int:
         r"""Apply Rosenblatt's rule to one sample ``x`` with label ``y`` in {0, 1}.
 
         Returns the error $e = y - \hat y$ (0 when the prediction was right).
         """
         x = as_array(x, "x", ndim=1)
+        if self.w is None:
+            raise RuntimeError("the perceptron has no weights yet; call fit(X, y) or initialize")
         if isinstance(y, bool) or not np.isscalar(y) or y not in (0, 1):
             raise ValueError(f"y must be a class label 0 or 1; got {y!r}")
         error = int(y) - int(self.predict(x))
@@ -109,7 +112,7 @@ class Perceptron:
         self.b += self.lr * error
         return error
 
-    def fit(self, X: object, y: object) -> Perceptron:
+    def fit(self, X: npt.ArrayLike, y: npt.ArrayLike) -> Perceptron:
         """Train on ``X (n, n_features)`` and labels ``y (n,)`` in {0, 1}; return self."""
         X = as_array(X, "X", ndim=2)
         y = as_array(y, "y", ndim=1)
@@ -125,7 +128,8 @@ class Perceptron:
             order = rng.permutation(len(X)) if self.shuffle else np.arange(len(X))
             n_errors = 0
             for i in order:
-                error = self.update(X[i], labels[i])
+                error = self.update(X[i], int(labels[i]))
+                assert self.w is not None  # set by initialize
                 n_errors += error != 0
                 step_record = PerceptronStep(
                     epoch=epoch,
@@ -143,7 +147,7 @@ class Perceptron:
                 break
         return self
 
-    def score(self, X: object, y: object) -> float:
+    def score(self, X: npt.ArrayLike, y: npt.ArrayLike) -> float:
         r"""Return the accuracy, the fraction of samples with $\hat y = y$."""
         X = as_array(X, "X", ndim=2)
         y = as_array(y, "y", ndim=1)

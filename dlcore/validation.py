@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from numbers import Integral, Real
+from typing import Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +23,7 @@ def as_array(
     ndim: int | tuple[int, ...] | None = None,
     dtype: type = np.float64,
     allow_empty: bool = False,
-) -> np.ndarray:
+) -> FloatArray:
     """Return ``value`` as a finite float array, checking its number of dimensions.
 
     Complex numbers are refused (TypeError): casting them to float would silently drop
@@ -30,17 +31,21 @@ def as_array(
     """
     try:
         raw = np.asarray(value)
-        complex_values = np.iscomplexobj(raw)
-        arr = None if complex_values else raw.astype(dtype, copy=False)
     except (TypeError, ValueError) as exc:
         raise TypeError(
             f"{name} must be array-like of numbers; got {type(value).__name__} ({exc})"
         ) from exc
-    if complex_values:
+    if np.iscomplexobj(raw):
         raise TypeError(
             f"{name} must hold real numbers; got complex values (dtype {raw.dtype}); "
             "take the real part (np.real) or the magnitude (np.abs) first"
         )
+    try:
+        arr: FloatArray = raw.astype(dtype, copy=False)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be array-like of numbers; got {type(value).__name__} ({exc})"
+        ) from exc
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in allowed:
@@ -63,25 +68,35 @@ def check_same_length(a: np.ndarray, name_a: str, b: np.ndarray, name_b: str) ->
         )
 
 
-def check_positive(value: object, name: str, *, integer: bool = False) -> float | int:
+@overload
+def check_positive(value: object, name: str, *, integer: Literal[True]) -> int: ...
+
+
+@overload
+def check_positive(value: object, name: str, *, integer: Literal[False] = False) -> float: ...
+
+
+def check_positive(value: object, name: str, *, integer: bool = False) -> float:
     """Return ``value`` if it is a positive number (an int when ``integer``)."""
     kind = Integral if integer else Real
     if isinstance(value, bool) or not isinstance(value, kind):
         want = "a positive integer" if integer else "a positive number"
         raise TypeError(f"{name} must be {want}; got {value!r} ({type(value).__name__})")
-    if not np.isfinite(value) or value <= 0:
+    number = float(value)
+    if not np.isfinite(number) or number <= 0:
         want = "a positive integer" if integer else "a positive finite number"
         raise ValueError(f"{name} must be {want}; got {value!r}")
-    return int(value) if integer else float(value)
+    return int(value) if integer else number  # type: ignore[call-overload]
 
 
 def check_non_negative(value: object, name: str) -> float:
     """Return ``value`` if it is a finite number >= 0."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a number >= 0; got {value!r} ({type(value).__name__})")
-    if not np.isfinite(value) or value < 0:
+    number = float(value)
+    if not np.isfinite(number) or number < 0:
         raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
-    return float(value)
+    return number
 
 
 def check_choice(value: object, name: str, choices: Iterable[str]) -> str:
