@@ -16,7 +16,7 @@ from course.errors import CourseError
 
 
 def _run(args: argparse.Namespace) -> int:
-    from course.grading.files import write_new
+    from course.grading.files import overwrite
     from course.grading.lms import canvas_csv, gradebook, moodle_csv, read_roster, read_totals
     from course.grading.report import visible
 
@@ -43,7 +43,7 @@ def _run(args: argparse.Namespace) -> int:
     for target, text in texts.items():
         if target is not None and text is not None:
             try:
-                write_new(target, text.encode("utf-8"))
+                overwrite(target, text.encode("utf-8"))
             except OSError as exc:
                 raise CourseError(f"cannot write {target}: {exc.strerror or exc}") from None
             print(f"wrote {target}: {len(book.rows)} students, {assignment!r} out of {points:g}")

@@ -13,7 +13,7 @@ reason given to the most students (ties: the first in alphabetical order).
 Names and reasons are student text: shown through :func:`~course.grading.report.visible`,
 then HTML-escaped. The page holds no script and carries :data:`CONTENT_POLICY`, so a
 browser loads nothing but its inline style and the two PNGs beside it. Files are written
-with :func:`~course.grading.files.write_new` (never through a symlink) into a folder that
+with :func:`~course.grading.files.overwrite` (never through a symlink) into a folder that
 is not a symlink.
 """
 
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from course.errors import CourseError
 from course.grading.feedback import exercise_reasons
-from course.grading.files import write_new
+from course.grading.files import overwrite
 from course.grading.logic import Lesson, Result
 from course.grading.report import visible
 
@@ -92,7 +92,7 @@ def write_report(results: list[Result], lesson: Lesson, folder: Path) -> Path:
     }
     for name, data in files.items():
         try:
-            write_new(folder / name, data)
+            overwrite(folder / name, data)
         except OSError as exc:
             raise CourseError(f"cannot write {folder / name}: {exc.strerror or exc}") from None
     return folder / "index.html"

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta, read_notebook
-from course.grading.files import write_new
+from course.grading.files import overwrite
 from course.grading.logic import Lesson, Result
 from course.grading.reasons import answer_cells, plural
 from course.grading.report import visible
@@ -171,7 +171,7 @@ def write_feedback(
     if folder is None:
         return
     page = feedback_page(result, lesson, graded)
-    write_new(folder / f"{result.student}.html", page.encode("utf-8"))
+    overwrite(folder / f"{result.student}.html", page.encode("utf-8"))
 
 
 def feedback_page(

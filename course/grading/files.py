@@ -45,8 +45,12 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     return data
 
 
-def write_new(path: Path, data: bytes) -> None:
-    """Write ``path`` without following a symlink that stands in its place."""
+def overwrite(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``, replacing what a file there held (a regrading rewrites its
+    sheet and pages), and never through a symlink that stands in its place.
+
+    Not :func:`course.workspace.write_new`, which never replaces a file (a learner's copy).
+    """
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)

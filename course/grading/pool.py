@@ -35,7 +35,7 @@ import psutil
 
 from course.errors import CourseError
 from course.grading.feedback import write_feedback
-from course.grading.files import write_new
+from course.grading.files import overwrite
 from course.grading.logic import Lesson, Result, grade_notebook
 
 #: the longest the parent waits before checking its workers' time limits, in seconds
@@ -99,7 +99,7 @@ def write_pages(folder: Path | None, pages: dict[str, bytes]) -> None:
                 f"a grader sent a feedback file outside the feedback folder: {name!r}"
             )
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-        write_new(folder / relative, data)
+        overwrite(folder / relative, data)
 
 
 def grade_tasks(

@@ -15,7 +15,7 @@ import io
 import unicodedata
 from pathlib import Path
 
-from course.grading.files import write_new
+from course.grading.files import overwrite
 from course.grading.logic import Lesson, Result
 
 #: the first characters that make a spreadsheet read a cell as a formula
@@ -73,4 +73,4 @@ def write_csv(results: list[Result], lesson: Lesson, out: str | Path) -> None:
                 csv_cell(visible("; ".join(r.reasons))),
             ]
         )
-    write_new(out, handle.getvalue().encode("utf-8"))
+    overwrite(out, handle.getvalue().encode("utf-8"))
