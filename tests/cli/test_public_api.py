@@ -125,7 +125,7 @@ def _sources() -> list[Path]:
 
 def test_there_are_sources_to_scan():
     names = {path.name for path in _sources()}
-    assert {"stepper.py", "plots.py", "03_perceptron.ipynb"} <= names
+    assert {"stepper.py", "networks.py", "03_perceptron.ipynb"} <= names
 
 
 def test_course_and_notebooks_use_only_dlcores_public_api():
