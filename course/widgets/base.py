@@ -46,11 +46,29 @@ READER_DPI = 100
 
 
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
-    """The figure rendered as PNG bytes (at most READER_DPI while drawing for the book)."""
+    """The figure rendered as PNG bytes (at most READER_DPI while drawing for the book).
+
+    A figure on an Agg canvas is laid out and drawn once, as its canvas prints it: the
+    picture ``savefig`` gives, without the extra drawing (nothing rendered) in which
+    ``savefig`` first lays out a figure that has a layout engine. Other figures, or
+    ``savefig`` settings that crop or recolour, go through ``savefig``.
+    """
     if static_pages():
         dpi = min(dpi, READER_DPI)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    rc = plt.rcParams
+    colours = (rc["savefig.facecolor"], rc["savefig.edgecolor"])
+    printed_as_drawn = rc["savefig.bbox"] is None and not rc["savefig.transparent"]
+    printed_as_drawn = printed_as_drawn and colours == ("auto", "auto")
+    if type(fig.canvas) is not FigureCanvasAgg or not printed_as_drawn:
+        fig.savefig(buffer, format="png", dpi=dpi)
+        return buffer.getvalue()
+    shown = fig.dpi
+    fig.dpi = dpi
+    try:
+        fig.canvas.print_png(buffer)
+    finally:
+        fig.dpi = shown
     return buffer.getvalue()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,6 +12,9 @@ import ipywidgets as W  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from widgets_util import pixels  # noqa: E402
 
 import dlcore as dl  # noqa: E402
 from course import widgets  # noqa: E402
@@ -320,3 +325,39 @@ def test_interactive_view_shows_text_results_and_rejects_bad_controls():
         widgets.interactive_view(lambda: "x")
     with pytest.raises(TypeError, match="control 'n' must be an ipywidgets value widget"):
         widgets.interactive_view(lambda n: "x", n=3)
+
+
+def _laid_out_figure():
+    """A constrained-layout figure whose layout depends on its texts: long tick labels on
+    a log scale, a legend outside the axes, titles, on an Agg canvas (as the explorers')."""
+    fig = Figure(figsize=(6.0, 3.0), layout="constrained")
+    FigureCanvasAgg(fig)
+    left, right = fig.subplots(1, 2)
+    left.semilogy(np.arange(10), 10.0 ** -np.arange(10), "o-", label="a long label here")
+    left.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    right.plot([0, 1], [1e5, 3e5])
+    fig.suptitle("laid out")
+    return fig
+
+
+@pytest.mark.parametrize("dpi", [80, 160])
+def test_figure_png_is_the_picture_savefig_prints(dpi):
+    """Of twin figures: constrained layout starts from the figure's last layout, so a
+    figure's first picture may differ from its next ones, printed either way."""
+    printed, saved = _laid_out_figure(), _laid_out_figure()
+    for _ in range(2):  # the first layout, then one from a laid-out figure
+        buffer = io.BytesIO()
+        saved.savefig(buffer, format="png", dpi=dpi)
+        png = widgets.figure_png(printed, dpi=dpi)
+        assert np.array_equal(pixels(png), pixels(buffer.getvalue()))
+        assert printed.dpi == 100  # put back: only the picture is drawn at dpi
+
+
+def test_figure_png_goes_through_savefig_when_savefig_settings_crop():
+    printed, saved = _laid_out_figure(), _laid_out_figure()
+    with matplotlib.rc_context({"savefig.bbox": "tight"}):
+        buffer = io.BytesIO()
+        saved.savefig(buffer, format="png", dpi=80)
+        png = widgets.figure_png(printed)
+    assert np.array_equal(pixels(png), pixels(buffer.getvalue()))
+    assert pixels(png).shape[:2] != (240, 480)  # cropped to its contents, not 6 x 3 inches
