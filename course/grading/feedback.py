@@ -16,36 +16,29 @@ table and the reasons about the whole notebook (or about an exercise the page do
 show). A reason is about exercise X when its first word, less a trailing colon, is X's
 grade_id (:mod:`course.grading.reasons`).
 
-All of it is text the students control, made inert: markdown through markdown-it with raw
-HTML escaped and links and images shown as their text (a ``<details><summary>S</summary>``
-line and its ``</details>`` line, as the lessons write them, become a folded part rebuilt
-without attributes); math converted to MathML in Python (latex2mathml), shown only when it
-is MathML elements with layout attributes, else as its TeX; outputs as text, a PNG only
-when plain base64 and bounded; invisible characters as visible escapes
-(:func:`~course.grading.report.visible`). The page holds no script and carries
+All of it is text the students control, made inert (:mod:`course.grading.inert`: markdown
+with no raw HTML and no link, math as checked MathML, code and outputs as escaped text), a
+PNG only when plain base64 and bounded. The page holds no script and carries
 :data:`CONTENT_POLICY`, so a browser runs and fetches nothing; every piece is bounded by
 the constants below.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree
 
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta, read_notebook
 from course.grading.files import overwrite
+from course.grading.inert import code_html, line_html, markdown_html, text_html
 from course.grading.logic import Lesson, Result
 from course.grading.reasons import answer_cells, plural
-from course.grading.report import visible
 from course.release import release_notebook
 
 if TYPE_CHECKING:
     import nbformat
-    from markdown_it import MarkdownIt
 
 #: what a feedback page may load: its own inline styles and images, nothing else
 CONTENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -58,8 +51,6 @@ FEEDBACK_SOURCE_CHARS = 500_000
 #: above this much code, a feedback page shows it without colours (colouring is slow:
 #: about 10 s and 200 MB per 100,000 characters of short tokens)
 HIGHLIGHT_CHARS = 50_000
-#: the longest formula converted to MathML, in characters; a longer one shows as TeX
-MATH_CHARS = 2_000
 #: an output longer than this many lines shows its first OUTPUT_HEAD lines, the rest folded
 OUTPUT_LINES = 25
 OUTPUT_HEAD = 12
@@ -81,74 +72,6 @@ HIDDEN_LINE_CHARS = 8
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_DETAILS_OPEN = re.compile(r"[ \t]*<details>[ \t]*<summary>(.*?)</summary>[ \t]*")
-_DETAILS_CLOSE = re.compile(r"[ \t]*</details>[ \t]*")
-#: an ``&`` that starts no character reference XML knows (latex2mathml copies ``&`` raw)
-_BARE_AMP = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|(?:lt|gt|amp|quot|apos);)")
-_MATHML = frozenset(
-    {
-        "math",
-        "mrow",
-        "mi",
-        "mn",
-        "mo",
-        "ms",
-        "mtext",
-        "mspace",
-        "msub",
-        "msup",
-        "msubsup",
-        "munder",
-        "mover",
-        "munderover",
-        "mfrac",
-        "msqrt",
-        "mroot",
-        "mstyle",
-        "mtable",
-        "mtr",
-        "mtd",
-        "mpadded",
-        "mphantom",
-        "menclose",
-        "merror",
-    }
-)
-_MATHML_ATTRIBUTES = frozenset(
-    {
-        "display",
-        "mathvariant",
-        "stretchy",
-        "fence",
-        "form",
-        "separator",
-        "minsize",
-        "maxsize",
-        "largeop",
-        "movablelimits",
-        "symmetric",
-        "accent",
-        "accentunder",
-        "lspace",
-        "rspace",
-        "width",
-        "height",
-        "depth",
-        "linebreak",
-        "displaystyle",
-        "scriptlevel",
-        "columnalign",
-        "columnspacing",
-        "rowspacing",
-        "columnlines",
-        "rowlines",
-        "frame",
-        "notation",
-        "linethickness",
-        "rowalign",
-    }
-)
-_ATTRIBUTE_VALUE = re.compile(r"[\w .%#+-]{0,40}")
 
 
 def exercise_reasons(result: Result, lesson: Lesson) -> tuple[dict[str, list[str]], list[str]]:
@@ -184,7 +107,7 @@ def feedback_page(
     for gid in lesson.points:
         if gid not in placed:
             general += about[gid]
-    name = _escaped(result.student)
+    name = line_html(result.student)
     title = html.escape(f"Feedback: {lesson.source.stem}")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -206,11 +129,11 @@ def _summary(result: Result, lesson: Lesson, general: list[str], placed: set[str
             f'<tr class="{_mark(scored, points)}"><td>{shown}</td><td>{scored:g}</td>'
             f"<td>{points:g}</td></tr>"
         )
-    notes = "".join(f"<li>{_escaped(note)}</li>" for note in general)
+    notes = "".join(f"<li>{line_html(note)}</li>" for note in general)
     stem = html.escape(lesson.source.stem)
     return (
         f'<header>\n<h1 id="Feedback:-{stem}">Feedback: {stem}</h1>\n'
-        f"<p>Student: <strong>{_escaped(result.student)}</strong>, status: "
+        f"<p>Student: <strong>{line_html(result.student)}</strong>, status: "
         f"<strong>{html.escape(result.status)}</strong></p>\n"
         '<table class="scores"><thead><tr><th>exercise</th><th>points</th><th>out of</th>'
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>\n"
@@ -267,7 +190,7 @@ def _cells(
             if head:
                 parts.append(_fold(folding))
                 folding = []
-                parts.append(f'<section class="md">{_markdown(head)}</section>')
+                parts.append(f'<section class="md">{markdown_html(head)}</section>')
             folding += [rest] if rest else []
             continue
         parts.append(_fold(folding))
@@ -280,7 +203,7 @@ def _cells(
             shown = _code_cell(source, outputs, label, anchor, colour, hidden, mine, folded)
             parts.append(shown)
         else:  # a raw cell: text
-            parts.append(f'<pre class="raw">{_text(source)}</pre>')
+            parts.append(f'<pre class="raw">{text_html(source)}</pre>')
         if test and isinstance(gid, str) and gid not in placed:
             placed.add(gid)
             parts.append(_verdict(gid, result.scores[gid], lesson.points[gid], about[gid]))
@@ -309,7 +232,7 @@ def _verdict(gid: str, scored: float, points: float, reasons: list[str]) -> str:
     """The box of one exercise: ``gid: 1 of 2`` and why, or ``gid: 2 of 2 ✓``."""
     mark = _mark(scored, points)
     head = f"{html.escape(gid)}: {scored:g} of {points:g}" + (" \u2713" if mark == "ok" else "")
-    items = "".join(f"<li>{_escaped(r)}</li>" for r in reasons)
+    items = "".join(f"<li>{line_html(r)}</li>" for r in reasons)
     return (
         f'<div class="verdict {mark}" id="ex-{html.escape(gid)}"><strong>{head}</strong>'
         + (f"<ul>{items}</ul>" if items else "")
@@ -338,26 +261,11 @@ def _cut(text: object, limit: int = FEEDBACK_OUTPUT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "\n[... cut]"
 
 
-def _text(text: str) -> str:
-    """Text of many lines for the page: :func:`_lines`, HTML-escaped."""
-    return html.escape(_lines(text), quote=False)
-
-
-def _lines(text: str) -> str:
-    """``text`` with every invisible character shown (:func:`visible`) but newlines and tabs."""
-    return "\n".join("\t".join(map(visible, x.split("\t"))) for x in text.split("\n"))
-
-
-def _escaped(text: str) -> str:
-    """Text of one line (a name, a reason): :func:`visible`, HTML-escaped."""
-    return html.escape(visible(text), quote=False)
-
-
 def _markdown_cell(source: str, label: str) -> str:
     """A markdown cell rendered, under its label."""
-    tag = f'<div class="label">{_text(label)}</div>' if label else ""
+    tag = f'<div class="label">{text_html(label)}</div>' if label else ""
     klass = "md mine" if label else "md"
-    return f'<section class="{klass}">{tag}{_markdown(source)}</section>'
+    return f'<section class="{klass}">{tag}{markdown_html(source)}</section>'
 
 
 def _headings(source: str) -> tuple[str, str]:
@@ -374,7 +282,7 @@ def _fold(sources: list[str]) -> str:
     if not sources:
         return ""
     lines = sum(len(source.split("\n")) for source in sources)
-    body = "".join(_markdown(source) for source in sources)
+    body = "".join(markdown_html(source) for source in sources)
     summary = f"<summary>{_LESSON_TEXT}, {plural(lines, 'line')}</summary>"
     return f'<section class="md"><details class="lesson">{summary}{body}</details></section>'
 
@@ -382,97 +290,6 @@ def _fold(sources: list[str]) -> str:
 def _count(text: str, word: str) -> str:
     """``"1 line"``, ``"12 lines"``: the lines of ``text``."""
     return plural(len(text.split("\n")), word)
-
-
-def _markdown(source: str) -> str:
-    """Markdown as HTML: raw HTML escaped, math as MathML, links and images as text, and
-    each ``<details><summary>S</summary>`` ... ``</details>`` line pair a folded part."""
-    md = _renderer()
-    source = _lines(source)
-    parts: list[str] = []
-    chunk: list[str] = []
-    depth = 0
-    for line in source.split("\n"):
-        opened = _DETAILS_OPEN.fullmatch(line)
-        closed = _DETAILS_CLOSE.fullmatch(line) is not None and depth > 0
-        if not (opened or closed):
-            chunk.append(line)
-            continue
-        parts.append(md.render("\n".join(chunk)))
-        chunk = []
-        if opened:
-            depth += 1
-            parts.append(f"<details><summary>{md.renderInline(opened.group(1))}</summary>")
-        else:
-            depth -= 1
-            parts.append("</details>")
-    parts.append(md.render("\n".join(chunk)))
-    return "".join(parts) + "</details>" * depth
-
-
-@functools.cache
-def _renderer() -> MarkdownIt:
-    """CommonMark with tables, strikethrough and ``$``/``$$`` math; no raw HTML, no links."""
-    from markdown_it import MarkdownIt  # imported here: only a run with --feedback needs it
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False})
-    md.enable(["table", "strikethrough"])
-    md.use(dollarmath_plugin, allow_digits=False, double_inline=True)
-
-    def inline(self, tokens, idx, options, env):  # noqa: ANN001, ANN202  markdown-it's rule
-        return _math(tokens[idx].content, display=tokens[idx].type == "math_inline_double")
-
-    def block(self, tokens, idx, options, env):  # noqa: ANN001, ANN202
-        return _math(tokens[idx].content, display=True, tag="div")
-
-    def link(self, tokens, idx, options, env):  # noqa: ANN001, ANN202
-        return '<span class="link">' if tokens[idx].type == "link_open" else "</span>"
-
-    def image(self, tokens, idx, options, env):  # noqa: ANN001, ANN202
-        alt = self.renderInlineAsText(tokens[idx].children or [], options, env)
-        return f'<span class="link">[image: {html.escape(alt)}]</span>'
-
-    for name in ("math_inline", "math_inline_double"):
-        md.add_render_rule(name, inline)
-    for name in ("math_block", "math_block_label"):
-        md.add_render_rule(name, block)
-    md.add_render_rule("link_open", link)
-    md.add_render_rule("link_close", link)
-    md.add_render_rule("image", image)
-    return md
-
-
-def _math(tex: str, display: bool, tag: str = "span") -> str:
-    """A formula as MathML in ``<tag>`` (only MathML elements and layout attributes kept),
-    or as its TeX in ``<code>`` when it is too long or cannot be converted."""
-    if len(tex) <= MATH_CHARS:
-        from latex2mathml.converter import convert
-
-        try:
-            mathml = convert(tex, display="block" if display else "inline")
-            tree = ElementTree.fromstring(_BARE_AMP.sub("&amp;", mathml))
-            return f'<{tag} class="math">{_mathml(tree)}</{tag}>'
-        except Exception:  # any TeX it cannot convert, or converts to what is not MathML
-            pass
-    return f'<{tag} class="tex"><code>{html.escape(tex)}</code></{tag}>'
-
-
-def _mathml(element: ElementTree.Element) -> str:
-    """``element`` written again with only :data:`_MATHML_ATTRIBUTES` of plain values, text
-    escaped; ValueError for an element not in :data:`_MATHML` (``\\text{<b>x</b>}``)."""
-    name = element.tag.rpartition("}")[2]
-    if name not in _MATHML:
-        raise ValueError(f"not MathML: {name}")
-    attributes = "".join(
-        f' {key}="{html.escape(value)}"'
-        for key, value in element.attrib.items()
-        if key in _MATHML_ATTRIBUTES and _ATTRIBUTE_VALUE.fullmatch(value)
-    )
-    if name == "math":
-        attributes = ' xmlns="http://www.w3.org/1998/Math/MathML"' + attributes
-    inner = html.escape(element.text or "") + "".join(_mathml(child) for child in element)
-    return f"<{name}{attributes}>{inner}</{name}>" + html.escape(element.tail or "")
 
 
 def _code_cell(
@@ -489,26 +306,15 @@ def _code_cell(
     when ``folded`` and longer than :data:`CODE_LINES`), then its outputs."""
     klass = "cell mine" if mine else "cell test" if label else "cell"
     ident = f' id="{html.escape(anchor)}"' if anchor else ""
-    tag = f'<div class="label">{_text(label)}</div>' if label else ""
+    tag = f'<div class="label">{text_html(label)}</div>' if label else ""
     shown = "".join(_output(o, hidden) for o in outputs)
     body = f'<div class="outputs">{shown}</div>' if shown else ""
-    code = f'<pre class="code">{_code(source, colour)}</pre>'
+    code = f'<pre class="code">{code_html(source, colour)}</pre>'
     if folded and len(source.split("\n")) > CODE_LINES:
         code = (
             f"<details><summary>{_LESSON_CODE}, {_count(source, 'line')}</summary>{code}</details>"
         )
     return f'<div class="{klass}"{ident}>{tag}{code}{body}</div>'
-
-
-def _code(source: str, colour: bool) -> str:
-    """Python source as escaped HTML, with Pygments' token classes when ``colour``."""
-    if not colour:
-        return _text(source)
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import PythonLexer
-
-    return highlight(_lines(source), PythonLexer(), HtmlFormatter(nowrap=True)).rstrip("\n")
 
 
 def _output(output: dict, hidden: re.Pattern[str] | None) -> str:
@@ -522,9 +328,9 @@ def _output(output: dict, hidden: re.Pattern[str] | None) -> str:
     if kind == "error":
         head = f"{_cut(output.get('ename', ''), 200)}: {_cut(output.get('evalue', ''), 2000)}"
         lines = [_cut(line, 2000) for line in list(output.get("traceback", []))[:TRACEBACK_LINES]]
-        trace = _text(_clean("\n".join(lines), hidden))
+        trace = text_html(_clean("\n".join(lines), hidden))
         return (
-            f'<div class="error"><pre>{_text(_clean(head, hidden))}</pre>'
+            f'<div class="error"><pre>{text_html(_clean(head, hidden))}</pre>'
             + (
                 f"<details><summary>traceback</summary><pre>{trace}</pre></details>"
                 if lines
@@ -554,11 +360,11 @@ def _folded(text: str, klass: str) -> str:
     """Text in ``<pre>``; past :data:`OUTPUT_LINES` lines, all but the first few folded."""
     lines = text.rstrip("\n").split("\n")
     if len(lines) <= OUTPUT_LINES:
-        return f'<pre class="{klass}">{_text(chr(10).join(lines))}</pre>'
+        return f'<pre class="{klass}">{text_html(chr(10).join(lines))}</pre>'
     head, rest = "\n".join(lines[:OUTPUT_HEAD]), "\n".join(lines[OUTPUT_HEAD:])
     return (
-        f'<pre class="{klass}">{_text(head)}</pre><details class="{klass}"><summary>'
-        f"{len(lines) - OUTPUT_HEAD} more lines</summary><pre>{_text(rest)}</pre></details>"
+        f'<pre class="{klass}">{text_html(head)}</pre><details class="{klass}"><summary>'
+        f"{len(lines) - OUTPUT_HEAD} more lines</summary><pre>{text_html(rest)}</pre></details>"
     )
 
 
