@@ -13,8 +13,8 @@ from tqdm import tqdm
 
 from course.errors import CourseError
 from course.grading.exercises import Exercise
-from course.grading.files import check_outputs
-from course.grading.logic import Result, find_submissions, load_lesson, submissions_folder
+from course.grading.files import check_outputs, find_submissions, submissions_folder
+from course.grading.logic import Result, load_lesson
 from course.grading.pool import Task, run_workers
 from course.grading.report import write_csv
 from course.grading.sandbox import Limits, probe

@@ -14,7 +14,6 @@ limit is interrupted.
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -153,75 +152,6 @@ def _matched(nb: nbformat.NotebookNode, specs: dict[str, Exercise]) -> dict[str,
             if spec is not None and name is not None:
                 matched[spec.test_id] = replace(spec, names=(name,))
     return matched
-
-
-def find_submissions(directory: str | Path, notebook: str) -> dict[str, Path | None]:
-    """Each student's submitted notebook (``None`` when missing), sorted by student.
-
-    A student is a folder ``directory/<student>/`` holding ``notebook``, or a file
-    ``directory/<student>.ipynb``. Hidden folders are ignored; any other ``*.ipynb``
-    spelling (``x.IPYNB``, ``.x.ipynb``) counts as the student's too, so it is reported
-    rather than skipped. A student with two notebooks is a CourseError naming both.
-    ``directory`` may also be one submitted notebook: a class of one.
-    """
-    directory = Path(directory)
-    if directory.is_file() and not directory.is_symlink():
-        return {_student_of_file(directory, notebook): directory}
-    if not directory.is_dir():
-        raise CourseError(
-            f"submissions not found: {directory} is neither a folder of submissions nor a "
-            "notebook (.ipynb)"
-        )
-    found: dict[str, Path | None] = {}
-    for entry in sorted(directory.iterdir()):
-        is_notebook = entry.name.lower().endswith(".ipynb") and not entry.is_dir()
-        if entry.name.startswith(".") and not is_notebook:
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            student, path = entry.name, _student_notebook(entry, notebook)
-        elif is_notebook:
-            student, path = entry.name.lstrip(".")[: -len(".ipynb")], entry
-        else:
-            continue
-        if student in found:
-            raise CourseError(
-                f"two submissions for student {student!r} in {directory}: {found[student]} "
-                f"and {path}; keep one"
-            )
-        found[student] = path
-    if not found:
-        raise CourseError(
-            f"no submissions in {directory}: expected <student>/{notebook} folders "
-            "or <student>.ipynb files"
-        )
-    return found
-
-
-def _student_of_file(path: Path, notebook: str) -> str:
-    """The student of one submitted file: its folder's name for ``<student>/<notebook>``,
-    else the file's name without ``.ipynb``. A file that is not a notebook is refused."""
-    if not path.name.lower().endswith(".ipynb"):
-        raise CourseError(f"{path} is not a notebook (expected a .ipynb file or a folder)")
-    if path.name.lower() == notebook.lower():
-        return path.resolve().parent.name
-    return path.name.lstrip(".")[: -len(".ipynb")]
-
-
-def submissions_folder(submissions: str | Path) -> Path:
-    """The folder grading must not write into: the submissions folder, or the folder of
-    the one submitted notebook."""
-    submissions = Path(submissions)
-    return submissions.parent if submissions.is_file() else submissions
-
-
-def _student_notebook(folder: Path, notebook: str) -> Path | None:
-    """``folder/notebook``, else the one file of the folder spelling its name differently."""
-    exact = folder / notebook
-    if os.path.lexists(exact):
-        return exact
-    wanted = notebook.lower()
-    variants = [p for p in sorted(folder.iterdir()) if p.name.lstrip(".").lower() == wanted]
-    return variants[0] if variants else None
 
 
 def restore_cells(

@@ -37,7 +37,8 @@ from course.editions import (
 )
 from course.errors import CourseError
 from course.grading.batch import grade
-from course.grading.logic import find_submissions, load_lesson, restore_cells
+from course.grading.files import find_submissions
+from course.grading.logic import load_lesson, restore_cells
 from course.release import release, release_notebook
 
 NOTEBOOK = "03_perceptron.ipynb"

@@ -28,7 +28,8 @@ from course.errors import CourseError
 from course.grading import cluster
 from course.grading.batch import grade
 from course.grading.exercises import from_file
-from course.grading.logic import find_submissions, load_lesson
+from course.grading.files import find_submissions
+from course.grading.logic import load_lesson
 from course.grading.pool import Task, kill_tree
 from course.grading.report import write_csv
 from course.grading.sandbox import Limits, probe

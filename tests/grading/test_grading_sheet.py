@@ -17,7 +17,8 @@ from homework_util import FIXTURE_POINTS, answered, stubbed, write_lesson
 from course.cli import main
 from course.errors import CourseError
 from course.grading.batch import grade
-from course.grading.logic import Lesson, Result, find_submissions
+from course.grading.files import find_submissions
+from course.grading.logic import Lesson, Result
 from course.grading.report import write_csv
 from course.grading.sheet import merge, read_sheet
 
