@@ -94,7 +94,12 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         """Launch, point the grader's side at the sockets inside the sandbox, and wait
-        until the kernel has made them (before any of the student's code runs)."""
+        until the kernel has made them (before any of the student's code runs).
+
+        jupyter_client's private launch step, which its docstring invites subclasses to
+        override: it runs before ``post_start_kernel`` connects the control socket, the one
+        place to wait. pyproject.toml bounds jupyter_client to the releases whose source was
+        read; tests/cli/test_dependencies.py checks the hook and its place."""
         await super()._async_launch_kernel(kernel_cmd, **kw)
         process = self.provisioner.process  # type: ignore[union-attr]
         if self.sandboxed:
