@@ -62,9 +62,10 @@ def test_the_notebooks_and_course_use_plots():
     assert ("forward.py", "plot_forward_pass") in course
 
 
-@pytest.mark.parametrize(
-    ("where", "name"), sorted(_notebook_uses() | _course_uses()), ids="{0[0]}:{0[1]}".format
-)
+USES = sorted(_notebook_uses() | _course_uses())
+
+
+@pytest.mark.parametrize(("where", "name"), USES, ids=[f"{w}:{n}" for w, n in USES])
 def test_every_name_used_is_public(where, name):
     assert name in plots.__all__, f"{where} uses plots.{name}, which course.plots does not export"
 
