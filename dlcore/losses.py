@@ -42,7 +42,7 @@ class Loss:
       when a model's output does not fit;
     - ``takes_logits``: whether the loss can be computed from that activation's logits
       (:meth:`forward_logits`), which a subclass gives by defining ``_forward_logits`` and
-      ``_backward_logits``.
+      ``_logits_gradient`` (the gradient $\\partial L/\\partial z$ from $p = f(z)$).
     """
 
     name = "loss"
@@ -81,8 +81,10 @@ class Loss:
         def owner(name: str) -> type:
             return next(k for k in type(self).__mro__ if name in vars(k))
 
-        logits = owner("_forward_logits")
-        if logits is Loss or not issubclass(logits, owner("_backward_logits")):
+        logits, gradient = owner("_forward_logits"), owner("_logits_gradient")
+        if logits is Loss or not issubclass(logits, gradient):
+            return False
+        if not issubclass(gradient, owner("_backward_logits")):  # its own _backward_logits
             return False
         on_probabilities = ("forward", "_forward", "backward", "_backward", "_check")
         return all(issubclass(logits, owner(name)) for name in on_probabilities)
@@ -134,13 +136,21 @@ class Loss:
     def _forward_logits(self, z: FloatArray, y: FloatArray) -> float:
         raise NotImplementedError(
             f"{type(self).__name__} has no formula on logits: define _forward_logits(z, y) "
-            "and _backward_logits(z, y)"
+            "and _logits_gradient(p, y)"
         )
 
     def _backward_logits(self, z: FloatArray, y: FloatArray) -> FloatArray:
+        """$\\partial L/\\partial z$ from $p = f(z)$, $f$ = ``output_activation``."""
+        if self.output_activation is None:
+            return self._logits_gradient(z, y)  # raises: no formula on logits
+        return self._logits_gradient(activations.get(self.output_activation).f(z), y)
+
+    def _logits_gradient(self, p: FloatArray, y: FloatArray) -> FloatArray:
+        """$\\partial L/\\partial z$ given $p = f(z)$ (the output layer's own output, which
+        the training loop passes instead of computing $f(z)$ again)."""
         raise NotImplementedError(
             f"{type(self).__name__} has no formula on logits: define _forward_logits(z, y) "
-            "and _backward_logits(z, y)"
+            "and _logits_gradient(p, y)"
         )
 
     def _n_correct(self, p: FloatArray, y: FloatArray) -> int:
@@ -206,8 +216,8 @@ class BinaryCrossEntropy(Loss):
             softplus = np.log1p(np.exp(-np.abs(z)))
         return float(np.sum(np.maximum(z, 0.0) - z * y + softplus) / len(z))
 
-    def _backward_logits(self, z: FloatArray, y: FloatArray) -> FloatArray:
-        return (activations.get("sigmoid").f(z) - y) / len(z)
+    def _logits_gradient(self, p: FloatArray, y: FloatArray) -> FloatArray:
+        return (p - y) / len(p)
 
     def _n_correct(self, p: FloatArray, y: FloatArray) -> int:
         """Rows whose every output is on the target's side of 0.5."""
@@ -274,9 +284,9 @@ class CrossEntropy(Loss):
             lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
         return float(np.sum(y * (lse - z)) / len(z))
 
-    def _backward_logits(self, z: FloatArray, y: FloatArray) -> FloatArray:
+    def _logits_gradient(self, p: FloatArray, y: FloatArray) -> FloatArray:
         row_sums: FloatArray = y.sum(axis=1, keepdims=True)
-        return (activations.get("softmax").f(z) * row_sums - y) / len(z)
+        return (p * row_sums - y) / len(p)
 
     def _n_correct(self, p: FloatArray, y: FloatArray) -> int:
         """Rows whose most probable class (argmax) is the target's."""

@@ -277,9 +277,9 @@ class LossPath:
 
     def gradient(self, out: FloatArray, y: FloatArray) -> FloatArray:
         r"""$\partial L/\partial$ ``out``, or $\partial L/\partial Z$ of the logits layer."""
-        if self.logits is not None:
-            assert self.logits.Z is not None
-            return self.loss._backward_logits(self.logits.Z, y)
+        if self.logits is not None:  # the layer's output A is f(Z): not computed again
+            assert self.logits.A is not None
+            return self.loss._logits_gradient(self.logits.A, y)
         if self.fast:
             return self.loss._backward(out, y)
         return self.loss.backward(out, y)

@@ -272,7 +272,15 @@ def test_which_losses_take_logits():
         def _forward(self, p, y):
             return 2.0 * super()._forward(p, y)
 
+    class OwnLogitsGradient(losses.CrossEntropy):  # fit would pass it by (_logits_gradient)
+        def _forward_logits(self, z, y):
+            return super()._forward_logits(z, y)
+
+        def _backward_logits(self, z, y):
+            return 2.0 * super()._backward_logits(z, y)
+
     assert Renamed().takes_logits and not OwnFormula().takes_logits
+    assert not OwnLogitsGradient().takes_logits
     with pytest.raises(NotImplementedError, match="MSE has no formula on logits"):
         MSE.forward_logits([[1.0]], [1.0])
 
@@ -285,3 +293,13 @@ def test_logits_errors_name_the_logits():
     with pytest.raises(ValueError, match=r"y_true must hold targets in \[0, 1\]"):
         BCE.forward_logits([[5.0]], [2])
     assert BCE.forward_logits([[-5.0], [7.5]], [0, 1]) > 0  # logits need not be in [0, 1]
+
+
+def test_the_logits_gradient_from_the_output_is_backward_logits():
+    z = np.array([[0.5, -2.0, 3.0], [0.0, 1.0, -1.0]])
+    y = np.array([[0.0, 0.0, 1.0], [0.3, 0.7, 0.0]])
+    p = activations.softmax(z)
+    np.testing.assert_array_equal(CE._logits_gradient(p, y), CE.backward_logits(z, y))
+    zb, yb = np.array([[2.0], [-1.0]]), np.array([[1.0], [0.0]])
+    pb = activations.sigmoid(zb)
+    np.testing.assert_array_equal(BCE._logits_gradient(pb, yb), BCE.backward_logits(zb, yb))
