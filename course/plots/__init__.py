@@ -7,9 +7,9 @@ the widgets reuse these figures off-screen. Colours come from ``course.palette``
 
 The figures used by several lessons live by family (``boundaries``, ``curves``,
 ``networks``); a figure of one lesson only lives in that lesson's module (``lesson01``,
-...). The notebooks call them all from here, ``plots.plot_data(...)``. What the figures
-compute without drawing (a forward pass, a perceptron's accuracy per epoch, one neuron's
-gradients) is in ``course.values``.
+...), and the playground's picture in ``playground``. The notebooks call them all from
+here, ``plots.plot_data(...)``. What the figures compute without drawing (a forward pass, a
+perceptron's accuracy per epoch, one neuron's gradients) is in ``course.values``.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from course.plots.lesson11 import (
     plot_hidden_states,
 )
 from course.plots.networks import MAX_UNITS, plot_forward_pass, plot_network
+from course.plots.playground import plot_playground
 
 # course.widgets.forward imports these two from here; their home is course.values
 from course.values import dense_layers, forward_values
@@ -77,6 +78,7 @@ __all__ = [
     "plot_accuracy_bars",
     "plot_hidden_lines",
     "plot_line_moves",
+    "plot_playground",
     "plot_predictions",
     "plot_descent_paths",
     "plot_neuron_graph",

@@ -25,8 +25,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from course.palette import CLASS_COLORS, CLASS_MARKERS, OKABE_ITO
-from course.plots import plot_loss_curves, shade_regions
+from course.palette import OKABE_ITO
+from course.plots import plot_playground
 from course.widgets.base import caption_html, figure_png
 from course.widgets.static import (
     Axis,
@@ -68,6 +68,8 @@ N_SAMPLES = 200
 MAX_LAYERS, MAX_UNITS = 6, 32
 #: the width of each box of the own-point form (x1, x2, class), label included
 FORM_WIDTH = "9em"
+#: the picture's size, in inches (drawn at 160 dpi)
+FIGURE_SIZE = (9.0, 4.0)
 
 
 def parse_hidden(value: Any) -> tuple[int, ...]:
@@ -166,6 +168,9 @@ class Playground(ReaderViewMixin, W.VBox):
         self.status = W.HTML()
         self.image = W.Image(format="png")
         self.caption = W.HTML()
+        #: the one figure every change redraws
+        self.figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
+        FigureCanvasAgg(self.figure)
         row = [self.controls[n] for n in ("dataset", "noise", "hidden")]
         row2 = [self.controls[n] for n in ("activation", "learning_rate", "epochs")]
         form = W.HBox([self._x1, self._x2, self._label, self.add_button, self.clear_button])
@@ -490,71 +495,31 @@ class Playground(ReaderViewMixin, W.VBox):
         self.status.value = f"<span style='color:{color}'>{html.escape(text)}</span>"
 
     def _redraw(self) -> None:
+        """Draw the picture (``course.plots.plot_playground``) on the playground's one
+        figure, and rewrite the status and the caption."""
         v = self.values
         X, y, X_test, y_test = self.data()
-        fig = Figure(figsize=(9.0, 4.0), layout="constrained")
-        FigureCanvasAgg(fig)
-        left, right = fig.subplots(1, 2, width_ratios=(1.1, 1))
         low, high = {"linear": (-4.0, 4.0), "xor": (-0.7, 1.7)}.get(v["dataset"], (-1.8, 1.8))
         if self.points:
             reach = np.abs(np.array([p[:2] for p in self.points])).max() + 0.3
             low, high = min(low, -reach), max(high, reach)
-        shade_regions(left, self.model, (low, high), (low, high), resolution=120, alpha=0.3)
-        n_own = len(self.points)
-        for label in (0, 1):
-            style = dict(c=CLASS_COLORS[label], marker=CLASS_MARKERS[label])
-            train, test = y[: len(y) - n_own] == label, y_test == label
-            if train.any():  # "own" has no generated points, only the learner's
-                left.scatter(
-                    *X[: len(y) - n_own][train].T,
-                    s=18,
-                    edgecolors="white",
-                    lw=0.5,
-                    label=f"train, class {label}",
-                    **style,
-                )
-            if test.any():
-                left.scatter(
-                    *X_test[test].T,
-                    s=18,
-                    facecolors="none",
-                    edgecolors=CLASS_COLORS[label],
-                    marker=CLASS_MARKERS[label],
-                    lw=1,
-                    label=f"test, class {label}",
-                )
-            mine = y[len(y) - n_own :] == label
-            if mine.any():
-                left.scatter(
-                    *X[len(y) - n_own :][mine].T,
-                    s=90,
-                    edgecolors="black",
-                    lw=1.5,
-                    label=f"your points, class {label}",
-                    zorder=4,
-                    **style,
-                )
-        left.set(xlabel="$x_1$", ylabel="$x_2$")
         acc, base = self.test_accuracy, self.baseline
-        n_test = len(y_test)
+        n_test, n_generated = len(y_test), len(y) - len(self.points)
         shape = " -> ".join(map(str, (2, *v["hidden"], 1)))
         title = f"{v['dataset']}, network {shape}, {self.epochs_trained} epochs"
         on = "test" if n_test else "training"
         score = "" if acc is None else f"\n{on} accuracy {acc:.0%}, majority baseline {base:.0%}"
-        left.set_title(title + score, fontsize=10)
-        if left.get_legend_handles_labels()[0]:
-            left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=7)
-        if self.loss:
-            history = {"loss": self.loss, "val_loss": self.test_loss}
-            plot_loss_curves(history, ax=right, title="Loss (binary cross-entropy)")
-            for line, name in zip(right.get_lines(), ("training", "test"), strict=False):
-                line.set_label(name)
-            right.legend(loc="upper right")
-        else:
-            right.text(0.5, 0.5, "not trained yet:\npress Train", ha="center", va="center")
-            right.set(title="Loss (binary cross-entropy)", xticks=[], yticks=[])
-        self.figure = fig
-        self.image.value = figure_png(fig, dpi=160)
+        plot_playground(
+            self.model,
+            (X[:n_generated], y[:n_generated]),
+            (X_test, y_test),
+            (X[n_generated:], y[n_generated:]),
+            limits=(low, high),
+            title=title + score,
+            history={"loss": self.loss, "val_loss": self.test_loss} if self.loss else None,
+            fig=self.figure,
+        )
+        self.image.value = figure_png(self.figure, dpi=160)
         if acc is None:
             summary = "no data yet: add points of both classes, or choose a data set"
         else:

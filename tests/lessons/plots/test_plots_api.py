@@ -20,6 +20,7 @@ MODULES = [
     "curves",
     "networks",
     *(f"lesson{n:02d}" for n in (1, 2, 3, 4, 7, 8, 9, 10, 11)),
+    "playground",
 ]
 #: course.values' names re-exported by course.plots for course.widgets.forward
 FROM_VALUES = {"dense_layers", "forward_values"}
