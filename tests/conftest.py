@@ -9,7 +9,9 @@ are kept in the tests as explicit ``@example``s.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -123,3 +125,39 @@ def _fresh_hints() -> None:
     from course.checks import reset_hints
 
     reset_hints()
+
+
+#: what the inner loop leaves out: everything that runs a lesson, a kernel, the book, a
+#: browser, a server or an install (CONTRIBUTING.md)
+HEAVY = ("notebooks", "kernel", "book", "browser", "slow")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--quick",
+        action="store_true",
+        help=f"the inner loop: deselect the tests marked {', '.join(HEAVY)}",
+    )
+
+
+@functools.cache
+def _shares_a_fixture(path: Path) -> bool:
+    """Whether the test module builds a fixture once for several tests (module or class)."""
+    return re.search(r"scope=\"(module|class)\"", path.read_text(encoding="utf-8")) is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist (``--dist loadgroup``): the tests of the book on one worker
+    (it is built once per process), each module that shares a fixture on one worker (built
+    once); every other test goes wherever a worker is free. Then ``--quick``."""
+    for item in items:
+        if item.get_closest_marker("book"):
+            item.add_marker(pytest.mark.xdist_group("book"))
+        elif _shares_a_fixture(item.path):
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+    if not config.getoption("--quick"):
+        return
+    heavy = [item for item in items if any(item.get_closest_marker(m) for m in HEAVY)]
+    if heavy:
+        config.hook.pytest_deselected(items=heavy)
+        items[:] = [item for item in items if not any(item.get_closest_marker(m) for m in HEAVY)]

@@ -191,10 +191,11 @@ def test_learner_edition_runs_top_to_bottom_with_exercises_unanswered(
         assert "course/checks" not in shown, f"{grade_id} shows a traceback through the checks"
 
 
-@pytest.fixture(scope="module")
-def lab_workspace(tmp_path_factory) -> Path:
-    """The workspace made by ``course lab --dry-run`` from the real lessons."""
-    ws = tmp_path_factory.mktemp("lab") / "dl-course-work"
+@pytest.fixture
+def lab_workspace(tmp_path) -> Path:
+    """The workspace made by ``course lab --dry-run`` from the real lessons (per test, so
+    that pytest-xdist spreads this module's lesson runs over its workers)."""
+    ws = tmp_path / "dl-course-work"
     assert main(["lab", str(ws), "--dry-run"]) == 0
     return ws
 
