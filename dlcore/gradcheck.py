@@ -23,7 +23,7 @@ def numerical_gradient(
 ) -> np.ndarray:
     """Central differences of the scalar function ``f`` at the array ``x``.
 
-    .. math:: g_i = \\frac{f(x + \\epsilon e_i) - f(x - \\epsilon e_i)}{2\\epsilon}
+    $$g_i = \\frac{f(x + \\epsilon e_i) - f(x - \\epsilon e_i)}{2\\epsilon}$$
 
     ``x`` is nudged in place one entry at a time and ``f(x)`` is called each time, so ``f``
     may also ignore its argument and read an array it shares with ``x`` (a layer's

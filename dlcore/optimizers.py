@@ -25,7 +25,7 @@ class Optimizer:
     Parameters
     ----------
     lr : float
-        The learning rate :math:`\\eta > 0`.
+        The learning rate $\\eta > 0$.
     """
 
     def __init__(self, lr: float) -> None:
@@ -81,18 +81,18 @@ def _same_array(old: np.ndarray | None, new: np.ndarray) -> bool:
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with (heavy-ball) momentum.
 
-    Without momentum: :math:`w \\leftarrow w - \\eta\\, g`.
-    With momentum :math:`\\mu`: :math:`v \\leftarrow \\mu v - \\eta\\, g`, then
-    :math:`w \\leftarrow w + v` (the velocity starts at zero; for a constant learning rate
+    Without momentum: $w \\leftarrow w - \\eta\\, g$.
+    With momentum $\\mu$: $v \\leftarrow \\mu v - \\eta\\, g$, then
+    $w \\leftarrow w + v$ (the velocity starts at zero; for a constant learning rate
     this is the same update as PyTorch's ``SGD(momentum=mu)`` and scikit-learn's
     ``nesterovs_momentum=False``).
 
     Parameters
     ----------
     lr : float, default 0.1
-        Learning rate :math:`\\eta > 0`.
+        Learning rate $\\eta > 0$.
     momentum : float, default 0.0
-        Momentum :math:`\\mu \\in [0, 1)`.
+        Momentum $\\mu \\in [0, 1)$.
     """
 
     def __init__(self, lr: float = 0.1, momentum: float = 0.0) -> None:
@@ -100,7 +100,7 @@ class SGD(Optimizer):
         self.momentum = check_fraction(momentum, "momentum")
 
     def update(self, name: str, value: np.ndarray, grad: np.ndarray) -> None:
-        """:math:`v \\leftarrow \\mu v - \\eta g;\\ w \\leftarrow w + v` (in place)."""
+        """$v \\leftarrow \\mu v - \\eta g;\\ w \\leftarrow w + v$ (in place)."""
         if self.momentum == 0.0:
             value -= self.lr * grad
             return
@@ -115,15 +115,14 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam: momentum on the gradient and a per-weight step size from its running square.
 
-    .. math::
-        m \\leftarrow \\beta_1 m + (1-\\beta_1) g,\\quad
-        v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2,\\quad
-        w \\leftarrow w - \\eta\\,\\frac{m / (1-\\beta_1^t)}{\\sqrt{v / (1-\\beta_2^t)} + \\epsilon}
+    $$m \\leftarrow \\beta_1 m + (1-\\beta_1) g,\\quad
+    v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2,\\quad
+    w \\leftarrow w - \\eta\\,\\frac{m / (1-\\beta_1^t)}{\\sqrt{v / (1-\\beta_2^t)} + \\epsilon}$$
 
     Parameters
     ----------
     lr : float, default 0.001
-        Learning rate :math:`\\eta > 0`.
+        Learning rate $\\eta > 0$.
     beta1, beta2 : float, default 0.9 and 0.999
         Decay rates of the first and second moment estimates, in [0, 1).
     eps : float, default 1e-8
