@@ -201,6 +201,12 @@ class Sequential(Layer):
             verbose,
         )  # fmt: skip
 
+    def _own_passes(self) -> bool:
+        """Whether this model runs Sequential's own forward and backward (not a subclass's),
+        so that the training loop may run its layers itself."""
+        cls = type(self)
+        return cls.forward is Sequential.forward and cls.backward is Sequential.backward
+
     def __len__(self) -> int:
         return len(self.layers)
 

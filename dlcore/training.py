@@ -22,9 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from . import losses
-from .activations import Activation
 from .layers import Dense, check_input
 from .optimizers import SGD, Optimizer
+from .output_range import check_output_range, check_outputs
 from .validation import FloatArray, as_array, check_positive, check_same_length, check_seed
 
 if TYPE_CHECKING:
@@ -188,7 +188,7 @@ def record_validation(
 def forward_pass(model: Sequential, X: FloatArray, training: bool) -> FloatArray:
     r"""$A^{(l)} = \text{layer}_l(A^{(l-1)})$, $A^{(0)} = X$, on data already checked (the
     model's own ``forward`` when a subclass redefines it)."""
-    if not _own_passes(model):
+    if not model._own_passes():
         return model.forward(X, training=training)
     for layer in model.layers:
         X = layer.forward(X, training=training)
@@ -199,7 +199,7 @@ def backward_pass(model: Sequential, grad: FloatArray, logits: bool) -> None:
     r"""Backpropagate $\partial L/\partial \text{out}$ through the layers in reverse order
     (with ``logits``, ``grad`` is $\partial L/\partial Z$ of the last layer). The first
     layer, a Dense, stores its gradients but computes no $\partial L/\partial X$."""
-    if not _own_passes(model):
+    if not model._own_passes():
         model.backward(grad)
         return
     last = len(model.layers) - 1
@@ -225,7 +225,7 @@ def logits_layer(model: Sequential, loss_fn: losses.Loss) -> Dense | None:
     from . import activations
 
     last = model.layers[-1]
-    if type(last) is not Dense or not loss_fn.takes_logits or not _own_passes(model):
+    if type(last) is not Dense or not loss_fn.takes_logits or not model._own_passes():
         return None
     if last.activation is not activations.get(loss_fn.output_activation):
         return None
@@ -247,7 +247,7 @@ class LossPath:
         public = ("forward", "backward", "n_correct")
         self.fast = all(getattr(type(loss), m) is getattr(losses.Loss, m) for m in public)
         self.logits = logits_layer(model, loss) if self.fast else None
-        self.watch_range = _check_output_range(model, loss)
+        self.watch_range = check_output_range(model, loss)
 
     def value(
         self,
@@ -260,7 +260,7 @@ class LossPath:
         """The loss of ``out``; ValueError if it is not finite (training diverged) or the
         outputs left the loss's range."""
         if self.watch_range:
-            _check_outputs(out, self.loss, epoch)
+            check_outputs(out, self.loss, epoch)
         if self.logits is not None:
             assert self.logits.Z is not None
             value = float(self.loss._forward_logits(self.logits.Z, y))
@@ -321,14 +321,6 @@ def checked_data(
         ) from exc
 
 
-def _own_passes(model: Sequential) -> bool:
-    """Whether ``model`` runs Sequential's own forward and backward (not a subclass's)."""
-    from .models import Sequential
-
-    cls = type(model)
-    return cls.forward is Sequential.forward and cls.backward is Sequential.backward
-
-
 def _check_optimizer(optimizer: Optimizer | None) -> Optimizer:
     if optimizer is None:
         return SGD(lr=0.1)
@@ -354,71 +346,3 @@ def _one_blas_thread() -> Iterator[None]:
         return
     with threadpool_limits(limits=1, user_api="blas"):
         yield
-
-
-# -- the output range a loss needs ----------------------------------------------------------
-
-
-def _check_output_range(model: Sequential, loss_fn: losses.Loss) -> bool:
-    """Fail before training when the model's output range does not fit the loss's (an
-    identity output for bce); return True when that range is unknown, so that the training
-    loop must watch the outputs themselves."""
-    need = loss_fn.prediction_range
-    if need is None:
-        return False
-    have = model.output_range
-    if have is None:
-        return True
-    if not need[0] <= have[0] <= have[1] <= need[1]:
-        raise ValueError(
-            f"loss {loss_fn.name!r} needs predictions in {_interval(need)}"
-            f"{_probabilities(need)}, but {_describe_output(model)} gives values in "
-            f"{_interval(have)}; {_remedy(loss_fn)}"
-        )
-    return False
-
-
-def _check_outputs(out: FloatArray, loss_fn: losses.Loss, epoch: int) -> None:
-    """Raise if the outputs left the loss's range (for a last layer of unknown range)."""
-    assert loss_fn.prediction_range is not None
-    low, high = loss_fn.prediction_range
-    lowest, highest = float(out.min()), float(out.max())
-    if lowest < low or highest > high:  # NaN compares False: left to the loss check
-        raise ValueError(
-            f"at epoch {epoch} the model's outputs left {_interval((low, high))} (values "
-            f"from {lowest:g} to {highest:g}), but loss {loss_fn.name!r} needs predictions "
-            f"in {_interval((low, high))}{_probabilities((low, high))}; {_remedy(loss_fn)}"
-        )
-
-
-def _describe_output(model: Sequential) -> str:
-    from .models import Sequential
-
-    last = model.layers[-1]
-    while isinstance(last, Sequential):
-        last = last.layers[-1]
-    activation = getattr(last, "activation", None)
-    if isinstance(activation, Activation):
-        return f"the model's output activation is {activation.name!r}, which"
-    return f"the model's last layer, {last!r},"
-
-
-def _interval(bounds: tuple[float, float]) -> str:
-    low, high = bounds
-    left = "(" if math.isinf(low) else "["
-    right = ")" if math.isinf(high) else "]"
-    return f"{left}{low:g}, {high:g}{right}"
-
-
-def _probabilities(bounds: tuple[float, float]) -> str:
-    return " (probabilities)" if tuple(bounds) == (0.0, 1.0) else ""
-
-
-def _remedy(loss_fn: losses.Loss) -> str:
-    if loss_fn.output_activation is None:
-        return "change the model's last layer so that its outputs stay in that range"
-    name = loss_fn.output_activation
-    return (
-        f"use a {name} output (MLP(..., output={name!r}), or activation={name!r} on the "
-        "last Dense layer)"
-    )
