@@ -165,9 +165,10 @@ class Sequential(Layer):
         cross_entropy, sigmoid with bce), each batch's loss and gradient come from its
         logits (see :meth:`backprop`).
 
-        The data are checked once, before the first epoch; the batches then take the
-        layers' and the loss's unchecked fast paths. The only check per batch is the one
-        number that can go wrong while training: the loss, which must stay finite.
+        The data are checked once, before the first epoch; the batches then run the layers
+        and the loss's formulas without scanning them again (a layer checks only shapes).
+        The only check per batch is the one number that can go wrong while training: the
+        loss, which must stay finite.
 
         Parameters
         ----------

@@ -21,8 +21,8 @@ import numpy as np
 import dlcore as dl
 from course.exercises import Case, Mistake, close, implement, predict
 
-#: dlcore's backward pass, which computes a gradient in one call (its checked and its
-#: unchecked path), and its numerical gradient
+#: dlcore's backward pass, which computes a gradient in one call (Dense.backward and its
+#: first half, Dense._gradients), and its numerical gradient
 _BACKWARD = ("dlcore.Dense.backward", "dlcore.Dense._gradients", "dlcore.numerical_gradient")
 
 # --- Exercise 1: the depth at which slope**n falls below a threshold --------------------------
