@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -82,39 +82,57 @@ def fit(
     kept as ``model.history`` (see :meth:`dlcore.Sequential.fit` for the parameters)."""
     loss_fn = losses.get(loss)
     optimizer = _check_optimizer(optimizer)
-    epochs = int(check_positive(epochs, "epochs", integer=True))
-    batch_size = int(check_positive(batch_size, "batch_size", integer=True))
+    epochs = check_positive(epochs, "epochs", integer=True)
+    batch_size = check_positive(batch_size, "batch_size", integer=True)
     rng = np.random.default_rng(check_seed(seed))
     run = LossPath(model, loss_fn)
     train = checked_data(model, X, y, run, "X", "y")
-    validation = None
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise TypeError(
-                "validation_data must be a pair (X_val, y_val); got "
-                f"{type(validation_data).__name__}"
-            )
-        X_val, y_val = validation_data
-        validation = checked_data(model, X_val, y_val, run, "validation_data[0] (X_val)", "y_val")
-
+    validation = _validation(model, validation_data, run)
     history = model.history = History()
-    epoch_iter: Iterable[int] = range(1, epochs + 1)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        epoch_iter = bar = tqdm(epoch_iter, total=epochs, desc="fit", unit="epoch")
     with np.errstate(over="ignore", invalid="ignore"), _one_blas_thread():
-        for epoch in epoch_iter:
+        for epoch in _epochs(epochs, history, progress, verbose):
             train_epoch(model, run, optimizer, train, batch_size, rng, epoch, history)
             if validation is not None:
                 record_validation(model, run, optimizer, validation, epoch, history)
             history.epochs = epoch
+    return history
+
+
+def _epochs(epochs: int, history: History, progress: bool, verbose: bool) -> Iterator[int]:
+    """``1..epochs``; after each, the history's summary in a tqdm bar (``progress``) or
+    printed (``verbose``)."""
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=epochs, desc="fit", unit="epoch")
+    try:
+        for epoch in range(1, epochs + 1):
+            yield epoch
             if bar is not None:
+                bar.update()
                 bar.set_postfix_str(history.summary())
             if verbose:
                 print(f"epoch {epoch}/{epochs}: {history.summary()}")
-    return history
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _validation(
+    model: Sequential,
+    validation_data: tuple[npt.ArrayLike, npt.ArrayLike] | None,
+    run: LossPath,
+) -> Data | None:
+    """The validation pair, checked like the training data (None when there is none)."""
+    if validation_data is None:
+        return None
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        raise TypeError(
+            f"validation_data must be a pair (X_val, y_val); got {type(validation_data).__name__}"
+        )
+    X_val, y_val = validation_data
+    return checked_data(model, X_val, y_val, run, "validation_data[0] (X_val)", "y_val")
 
 
 def batches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[npt.NDArray[np.intp]]:
