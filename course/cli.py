@@ -11,7 +11,6 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from course import __version__
 from course.errors import CourseError
 
 #: modules that define a sub-command, in the order ``course --help`` lists them
@@ -28,13 +27,27 @@ COMMAND_MODULES = (
 )
 
 
+class _Version(argparse.Action):
+    """``--version``: ``course 0.1.0``, the version read from dlcore only when asked for (so
+    ``course --help`` imports neither dlcore nor NumPy)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from dlcore import __version__
+
+        print(f"course {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
     parser = argparse.ArgumentParser(
         prog="course",
         description="Deep-learning fundamentals: lessons, workspace, homework and book.",
     )
-    parser.add_argument("--version", action="version", version=f"course {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(f"course.{name}").register(sub)
