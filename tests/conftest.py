@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -147,10 +148,13 @@ def _shares_a_fixture(path: Path) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Groups for pytest-xdist (``--dist loadgroup``): the tests of the book on one worker
-    (it is built once per process), each module that shares a fixture on one worker (built
-    once); every other test goes wherever a worker is free. Then ``--quick``."""
+    """A test that asks for the ``python3_kernel`` fixture is marked ``kernel``. Groups for
+    pytest-xdist (``--dist loadgroup``): the tests of the book on one worker (it is built
+    once per process), each module that shares a fixture on one worker (built once); every
+    other test goes wherever a worker is free. Then ``--quick``."""
     for item in items:
+        if "python3_kernel" in item.fixturenames:
+            item.add_marker(pytest.mark.kernel)
         if item.get_closest_marker("book"):
             item.add_marker(pytest.mark.xdist_group("book"))
         elif _shares_a_fixture(item.path):
@@ -161,3 +165,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if heavy:
         config.hook.pytest_deselected(items=heavy)
         items[:] = [item for item in items if not any(item.get_closest_marker(m) for m in HEAVY)]
+
+
+@pytest.fixture(autouse=True)
+def _kernels_only_in_marked_tests(request: pytest.FixtureRequest, tmp_path_factory, monkeypatch):
+    """A test that starts a Jupyter kernel must carry one of HEAVY's markers, so that the
+    inner loop (``--quick``) starts none. Every process the test starts with
+    ``subprocess.Popen`` is looked at, in forked workers too (they inherit this patch): a
+    kernel's command line names ``ipykernel``. Recorded in a file, since a fork's memory
+    does not come back, and checked when the test ends."""
+    if any(request.node.get_closest_marker(m) for m in HEAVY):
+        yield
+        return
+    record = tmp_path_factory.mktemp("kernels") / "started.txt"
+    start = subprocess.Popen.__init__
+
+    def watched(self, args, *more, **kwargs):
+        words = [str(a) for a in args] if isinstance(args, (list, tuple)) else [str(args)]
+        if any("ipykernel" in word for word in words):
+            with open(record, "a", encoding="utf-8") as file:
+                file.write(" ".join(words)[:200] + "\n")
+        start(self, args, *more, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", watched)
+    yield
+    started = record.read_text(encoding="utf-8") if record.exists() else ""
+    assert not started, (
+        f"this test starts a Jupyter kernel but is marked none of {', '.join(HEAVY)}: "
+        f"mark it kernel (or ask for the python3_kernel fixture). It started:\n{started}"
+    )

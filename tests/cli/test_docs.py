@@ -19,7 +19,7 @@ def cited_paths(text: str) -> set[str]:
     found = set()
     for ref in re.findall(r"`([^`\s]+)`", text):
         ref = ref.split("::")[0].rstrip(",.")
-        placeholder = re.search(r"\bNN|[A-Z]{3,}", ref)  # notebooks/NN_slug.ipynb, FILE
+        placeholder = re.search(r"NN|[A-Z]{3,}", ref)  # notebooks/NN_slug.ipynb, FILE
         if re.fullmatch(r"(\.?[\w-]+/)+[\w.*-]*", ref) and not placeholder:
             found.add(ref)
     return found

@@ -41,6 +41,8 @@ from course.grading.files import find_submissions
 from course.grading.logic import load_lesson, restore_cells
 from course.release import release, release_notebook
 
+pytestmark = pytest.mark.kernel  # grades notebooks in kernels
+
 NOTEBOOK = "03_perceptron.ipynb"
 #: a submission that passes the visible test of step but not its hidden tests
 PARTIAL_STEP = "def step(z):\n    return 1 if z > 0 else 0"

@@ -30,6 +30,8 @@ from course.grading.batch import grade
 from course.grading.report import csv_cell
 from course.grading.sandbox import Limits, probe
 
+pytestmark = pytest.mark.kernel  # grades a class of attacks in sandboxed kernels
+
 NOTEBOOK = "03_perceptron.ipynb"
 #: a student folder name that is HTML
 NAME = "<img src=x onerror=alert(1)>"

@@ -39,7 +39,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.kernel]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "03_perceptron.ipynb"

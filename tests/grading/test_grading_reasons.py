@@ -16,6 +16,8 @@ from course.grading.batch import grade
 from course.grading.logic import load_lesson
 from course.grading.reasons import error_text, plural
 
+pytestmark = pytest.mark.kernel  # grades a class once per module
+
 NOTEBOOK = "03_perceptron.ipynb"
 TIMEOUT = 3
 #: the grader-side spec of the fixture's first exercise; the second has none

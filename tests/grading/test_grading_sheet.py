@@ -120,6 +120,7 @@ def regraded(tmp_path_factory):
     return {"tmp": tmp, "source": source, "subs": subs, "out": out, "first": first}
 
 
+@pytest.mark.kernel
 def test_regrading_one_student_keeps_the_others_rows_as_they_were(regraded, capsys):
     out, first = regraded["out"], regraded["first"]
     assert set(first) == {"alice", "bob", "carol"}
@@ -135,6 +136,7 @@ def test_regrading_one_student_keeps_the_others_rows_as_they_were(regraded, caps
     assert "3 students on the sheet" in (report / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.kernel
 def test_replace_starts_the_sheet_again_and_a_foreign_sheet_is_kept(regraded, capsys):
     tmp, subs = regraded["tmp"], regraded["subs"]
     out = tmp / "fresh.csv"

@@ -20,6 +20,8 @@ from homework_util import FIXTURE_POINTS, ready_exercise_lessons, unmarked, writ
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
 from course.release import compute_checksum
 
+pytestmark = pytest.mark.kernel  # nbgrader autogrades the lessons in kernels
+
 ASSIGNMENT = "hw"
 
 
