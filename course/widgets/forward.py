@@ -99,16 +99,18 @@ class ForwardExplorer(ReaderViewMixin, W.VBox):
         self.layers = _dense_layers(default_network() if model is None else model)
         self.limit = check_positive(limit, "limit")
         n_in = self.layers[0].W.shape[0]
-        x = np.asarray(x, dtype=float).reshape(-1)
-        if x.shape != (n_in,) or not np.isfinite(x).all():
-            raise ValueError(f"x must hold {n_in} finite numbers, one per input; got {x.tolist()}")
+        point = np.asarray(x, dtype=float).reshape(-1)
+        if point.shape != (n_in,) or not np.isfinite(point).all():
+            raise ValueError(
+                f"x must hold {n_in} finite numbers, one per input; got {point.tolist()}"
+            )
         self.input_names = list(input_names) if input_names else [f"x{i + 1}" for i in range(n_in)]
         if len(self.input_names) != n_in:
             raise ValueError(f"input_names must name {n_in} inputs; got {len(self.input_names)}")
         slider = dict(min=-self.limit, max=self.limit, step=0.1, continuous_update=False)
         self.input_sliders = [
             W.FloatSlider(value=float(v), description=name, **slider)
-            for v, name in zip(x, self.input_names, strict=True)
+            for v, name in zip(point, self.input_names, strict=True)
         ]
         self.weight_sliders: dict[tuple[int, int, int], W.FloatSlider] = {}
         for key in weights:

@@ -97,7 +97,7 @@ SURFACES: dict[str, Surface] = {
 
 def descent_path(
     grad: Callable[[np.ndarray], np.ndarray],
-    start: Sequence[float] | float,
+    start: Sequence[float] | np.ndarray | float,
     lr: float,
     steps: int,
     momentum: float = 0.0,

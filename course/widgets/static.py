@@ -234,7 +234,8 @@ class ReaderViewMixin:
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
         if static_pages():
             return self.reader()._repr_mimebundle_(**kwargs)
-        return super()._repr_mimebundle_(**kwargs)
+        # the widget class this mixin is combined with (W.VBox) has it; the mixin alone has not
+        return super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
 
 
 #: the controls that choose one of their options

@@ -189,16 +189,22 @@ class PerceptronStepper(ReaderViewMixin, W.VBox):
         ax.legend(loc="best", fontsize="small", framealpha=0.9)
         self.figure = fig
         self.image.value = figure_png(fig, dpi=2 * SCREEN_DPI)
-        w, b = self.perceptron.w, float(self.perceptron.b)
+        w, b = self._weights()
         self.caption.value = caption_html(
             f"{title}: the two classes (blue circles, orange triangles) and the perceptron's "
             f"decision line {w[0]:.2f} x1 + {w[1]:.2f} x2 + {b:.2f} = 0"
         )
         self.status.value = self._status_html()
 
+    def _weights(self) -> tuple[np.ndarray, float]:
+        """The perceptron's current weights and bias (set once it has been fitted)."""
+        w, b = self.perceptron.w, self.perceptron.b
+        assert w is not None and b is not None, "the stepper fits its perceptron first"
+        return w, float(b)
+
     def _status_html(self) -> str:
         """The numbers of the current state as a small HTML table."""
-        w, b = self.perceptron.w, float(self.perceptron.b)
+        w, b = self._weights()
         rows = [("epoch", str(self.epoch)), ("sample", f"{self.position} / {self.n_samples}")]
         if self.last is not None:
             last = self.last
