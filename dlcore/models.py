@@ -37,6 +37,13 @@ class Sequential(Layer):
     layers : iterable of Layer
         The layers, input side first. A Sequential is itself a Layer, so it can be nested
         (for instance inside a :class:`dlcore.Residual`).
+
+    Attributes
+    ----------
+    history_ : History or None
+        What the last :meth:`fit` measured, per epoch (``None`` before any training). Each
+        call to ``fit`` replaces it; a run stopped by a non-finite loss keeps the epochs it
+        completed.
     """
 
     def __init__(self, layers: Iterable[Layer]) -> None:
@@ -55,7 +62,7 @@ class Sequential(Layer):
                 )
         self.layers = layers
         self.n_in, self.n_out = layers[0].n_in, layers[-1].n_out
-        self.history: History | None = None
+        self.history_: History | None = None
 
     @property
     def output_range(self) -> tuple[float, float] | None:
@@ -154,12 +161,14 @@ class Sequential(Layer):
         validation_data: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
         progress: bool = False,
         verbose: bool = False,
-    ) -> History:
-        """Train by mini-batch gradient descent and return the :class:`History`.
+    ) -> Sequential:
+        """Train by mini-batch gradient descent; return the model itself (scikit-learn's
+        convention: ``model.fit(X, y).history_``).
 
         Each epoch shuffles the rows (from ``seed``: the same seed and initial weights give
         the same run), then for each batch of ``batch_size`` rows runs forward, the loss,
-        backward and ``optimizer.step``. The history is also kept as ``self.history``.
+        backward and ``optimizer.step``. What the epochs measured is kept as
+        ``self.history_``, a new :class:`History` at each call.
 
         When the output layer is a Dense with the loss's own activation (softmax with
         cross_entropy, sigmoid with bce), each batch's loss and gradient come from its
@@ -189,6 +198,12 @@ class Sequential(Layer):
         verbose : bool
             Print one line per epoch.
 
+        Returns
+        -------
+        Sequential
+            ``self``, trained; its ``history_`` holds the per-epoch ``loss`` (and
+            ``accuracy``, ``val_loss``, ``val_accuracy``) and ``epochs``.
+
         Raises
         ------
         ValueError
@@ -197,10 +212,11 @@ class Sequential(Layer):
             bce: use a sigmoid); and when the loss becomes NaN or infinite (the error gives
             the epoch and the value and suggests a smaller learning rate).
         """
-        return train(
+        train(
             self, X, y, loss, optimizer, epochs, batch_size, seed, validation_data, progress,
             verbose,
         )  # fmt: skip
+        return self
 
     def _own_passes(self) -> bool:
         """Whether this model runs Sequential's own forward and backward (not a subclass's),
@@ -233,6 +249,12 @@ class MLP(Sequential):
         Weight initialiser of every layer.
     seed : int or None, default 0
         Seed of all initial weights.
+
+    Attributes
+    ----------
+    history_ : History or None
+        What the last :meth:`~Sequential.fit` measured, per epoch (``None`` before any
+        training); ``fit`` returns the model, so ``MLP(...).fit(X, y).history_``.
     """
 
     def __init__(

@@ -79,7 +79,7 @@ def fit(
     verbose: bool = False,
 ) -> History:
     """Train ``model`` by mini-batch gradient descent; return the :class:`History`, also
-    kept as ``model.history`` (see :meth:`dlcore.Sequential.fit` for the parameters)."""
+    kept as ``model.history_`` (see :meth:`dlcore.Sequential.fit` for the parameters)."""
     loss_fn = losses.get(loss)
     optimizer = _check_optimizer(optimizer)
     epochs = check_positive(epochs, "epochs", integer=True)
@@ -88,7 +88,7 @@ def fit(
     run = LossPath(model, loss_fn)
     train = checked_data(model, X, y, run, "X", "y")
     validation = _validation(model, validation_data, run)
-    history = model.history = History()
+    history = model.history_ = History()
     with np.errstate(over="ignore", invalid="ignore"), _one_blas_thread():
         for epoch in _epochs(epochs, history, progress, verbose):
             train_epoch(model, run, optimizer, train, batch_size, rng, epoch, history)

@@ -391,7 +391,7 @@ def stopping_at(target, seed, budget):
             batch_size=20,
             seed=seed,
             validation_data=((X[20:] - mean) / spread, (price[20:] - p_mean) / p_spread),
-        )
+        ).history_
         curves[seed, budget] = list(history.val_loss)
     curve = curves[seed, budget]
     best_loss, best, waited, stopped = float("inf"), 0, 0, None

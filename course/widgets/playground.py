@@ -121,7 +121,7 @@ class Playground(ReaderViewMixin, W.VBox):
     """A small neural network trained on 2-D data, with its controls.
 
     State for tests and curious learners: ``model`` (the ``dlcore.MLP``), ``history`` (the
-    last ``fit``'s ``History``; ``None`` before training), ``epochs_trained``,
+    last ``fit``'s ``history_``; ``None`` before training), ``epochs_trained``,
     ``test_accuracy``, ``baseline``, ``points`` (the own points), ``locked`` (name ->
     value), ``train_seconds`` (the last run), ``figure`` and the widgets ``controls``
     (name -> widget), ``train_button``, ``reset_button``, ``add_button``, ``clear_button``,
@@ -461,7 +461,7 @@ class Playground(ReaderViewMixin, W.VBox):
                 batch_size=len(y),
                 seed=self.seed + self.epochs_trained,
                 validation_data=(X_test, y_test) if len(y_test) else None,
-            )
+            ).history_
         except ValueError as exc:  # diverged: the message suggests a smaller learning rate
             self.reset()
             self._say(str(exc), error=True)

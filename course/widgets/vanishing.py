@@ -162,7 +162,7 @@ def train_recording(
         history = model.fit(
             X, y, loss="cross_entropy", optimizer=optimizer, epochs=1,
             batch_size=batch_size, seed=seed + epoch,
-        )  # fmt: skip
+        ).history_  # fmt: skip
         losses.append(history.loss[-1])
         norms.append(gradient_norms(model, X[:probe], y[:probe]))
     return np.array(losses), np.array(norms)

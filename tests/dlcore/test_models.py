@@ -15,7 +15,7 @@ def _xor_model(seed=0):
 def _fit_xor(model, **kwargs):
     X, y = dl.datasets.make_xor(seed=0)
     args = {"loss": "bce", "optimizer": dl.SGD(lr=0.1, momentum=0.9), "epochs": 100}
-    return model.fit(X, y, **{**args, "batch_size": 16, **kwargs})
+    return model.fit(X, y, **{**args, "batch_size": 16, **kwargs}).history_
 
 
 # -- learning ---------------------------------------------------------------------------
@@ -40,7 +40,7 @@ def test_fit_learns_circles_and_generalises_to_fresh_samples():
         epochs=100,
         batch_size=16,
         validation_data=(X_new, y_new),
-    )
+    ).history_
     assert model.evaluate(X, y)["accuracy"] >= 0.95
     assert history.val_accuracy[-1] >= 0.95
 
@@ -63,7 +63,9 @@ def test_mse_regression_with_a_batchnorm_model_fits_a_curve():
     model = dl.Sequential(
         [dl.Dense(1, 16, "tanh", seed=0), dl.BatchNorm(16), dl.Dense(16, 1, seed=1)]
     )
-    history = model.fit(X, y, loss="mse", optimizer=dl.Adam(lr=0.05), epochs=150, batch_size=32)
+    history = model.fit(
+        X, y, loss="mse", optimizer=dl.Adam(lr=0.05), epochs=150, batch_size=32
+    ).history_
     assert history.loss[-1] < 0.05 * history.loss[0]
     assert model.evaluate(X, y, loss="mse")["loss"] < 1.0
     assert history.accuracy == []  # regression: no accuracy
@@ -72,10 +74,40 @@ def test_mse_regression_with_a_batchnorm_model_fits_a_curve():
 # -- History, determinism, progress ----------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: dl.Sequential([dl.Dense(2, 4, "tanh", seed=0), dl.Dense(4, 1, "sigmoid", seed=1)]),
+        lambda: _xor_model(),
+    ],
+    ids=["Sequential", "MLP"],
+)
+def test_fit_returns_the_model_and_sets_a_new_history_at_each_call(make):
+    X, y = dl.datasets.make_xor(n_samples=40, seed=0)
+    model = make()
+    assert model.history_ is None  # not fitted yet
+    assert model.fit(X, y, epochs=3) is model  # scikit-learn's convention
+    first = model.history_
+    assert isinstance(first, dl.History) and first.epochs == 3 and len(first.loss) == 3
+    assert model.fit(X, y, epochs=2) is model
+    assert model.history_ is not first and model.history_.epochs == 2  # reset, not appended
+    assert first.epochs == 3 and len(first.loss) == 3  # the earlier record is untouched
+
+
+def test_perceptron_fit_returns_the_perceptron_and_resets_errors_and_steps():
+    X, y = dl.datasets.make_linear(seed=0)
+    p = dl.Perceptron(lr=1.0, epochs=5, seed=0)
+    assert p.fit(X, y) is p
+    errors, steps = p.errors_, p.steps_
+    assert 1 <= len(errors) <= 5 and len(steps) == len(errors) * len(X)
+    assert p.fit(X[:10], y[:10]) is p
+    assert p.errors_ is not errors and len(p.steps_) == len(p.errors_) * 10
+
+
 def test_history_has_one_entry_per_epoch():
     X, y = dl.datasets.make_xor(seed=0)
     X_val, y_val = dl.datasets.make_xor(seed=1)
-    history = _xor_model().fit(X, y, epochs=7, validation_data=(X_val, y_val))
+    history = _xor_model().fit(X, y, epochs=7, validation_data=(X_val, y_val)).history_
     assert isinstance(history, dl.History) and history.epochs == 7
     for key in ("loss", "val_loss", "accuracy", "val_accuracy"):
         assert len(getattr(history, key)) == 7
@@ -87,14 +119,14 @@ def test_history_without_validation_has_empty_val_lists_and_is_kept_on_the_model
     model = _xor_model()
     history = _fit_xor(model, epochs=3)
     assert history.val_loss == [] and history.val_accuracy == []
-    assert model.history is history
+    assert model.history_ is history
 
 
 def test_history_loss_of_a_full_batch_epoch_is_the_loss_before_its_update():
     X, y = dl.datasets.make_xor(seed=0)
     model = _xor_model()
     before = model.evaluate(X, y, loss="bce")
-    history = model.fit(X, y, loss="bce", epochs=1, batch_size=len(X))
+    history = model.fit(X, y, loss="bce", epochs=1, batch_size=len(X)).history_
     assert history.loss[0] == pytest.approx(before["loss"], rel=1e-12)
     assert history.accuracy[0] == pytest.approx(before["accuracy"])
 
@@ -103,7 +135,7 @@ def test_val_loss_is_the_evaluate_loss_after_the_epoch():
     X, y = dl.datasets.make_xor(seed=0)
     X_val, y_val = dl.datasets.make_xor(seed=1)
     model = _xor_model()
-    history = model.fit(X, y, epochs=2, validation_data=(X_val, y_val))
+    history = model.fit(X, y, epochs=2, validation_data=(X_val, y_val)).history_
     assert history.val_loss[-1] == pytest.approx(model.evaluate(X_val, y_val)["loss"], rel=1e-12)
 
 
@@ -244,7 +276,7 @@ def test_targets_that_do_not_fit_the_loss_fail_before_training():
         _xor_model().fit(X, np.array([0, 1, 1]))
     with pytest.raises(ValueError, match="y_val does not fit"):
         _xor_model().fit(X, np.zeros(4), validation_data=(X, np.full(4, 5.0)))
-    assert model.history is None  # nothing was trained
+    assert model.history_ is None  # nothing was trained
 
 
 def test_mlp_rejects_bad_sizes_and_names():
@@ -275,7 +307,7 @@ def test_a_diverging_fit_stops_with_the_epoch_and_a_smaller_learning_rate_hint()
     ) as info:
         model.fit(X, y, loss="mse", optimizer=dl.SGD(lr=1e6), epochs=50)
     epoch = int(str(info.value).split("at epoch ")[1].split(":")[0])
-    assert model.history.epochs == epoch - 1 < 50  # stopped at that epoch, history kept
+    assert model.history_.epochs == epoch - 1 < 50  # stopped at that epoch, history kept
 
 
 # -- against PyTorch ---------------------------------------------------------------------
@@ -378,7 +410,9 @@ def test_fit_takes_its_loss_and_gradients_from_the_logits_like_torch(n_out, outp
     expected = _torch_loss(torch, twin, X, y)
     expected.backward()
     torch.optim.SGD(twin.parameters(), lr=1e-3).step()
-    history = model.fit(X, y, loss=loss, optimizer=dl.SGD(lr=1e-3), epochs=1, batch_size=16)
+    history = model.fit(
+        X, y, loss=loss, optimizer=dl.SGD(lr=1e-3), epochs=1, batch_size=16
+    ).history_
     assert expected.item() > 100
     assert history.loss[0] == pytest.approx(expected.item(), rel=1e-12)  # one full batch
     for layer, linear in zip(model.layers, twin[::2], strict=True):  # the same step taken
@@ -429,7 +463,7 @@ def test_a_loss_on_probabilities_refuses_an_unbounded_output_before_training(
     assert f"the model's output activation is {output!r}" in message
     assert f"use a {fix} output" in message
     assert "diverged" not in message
-    assert model.history is None
+    assert model.history_ is None
     np.testing.assert_array_equal(model[0].W, W)  # not one step was taken
 
 
@@ -465,7 +499,7 @@ def test_outputs_of_unknown_range_leaving_0_1_stop_training_with_that_reason():
         model.fit(X, y, loss="bce", epochs=3)
     # the same layer with outputs that stay in [0, 1] trains
     ok = dl.Sequential([dl.Dense(2, 1, "sigmoid", seed=0), Stretch(0.9)])
-    assert ok.fit(X, y, loss="bce", epochs=3).epochs == 3
+    assert ok.fit(X, y, loss="bce", epochs=3).history_.epochs == 3
 
 
 # -- errors carry the caller's shapes, and other exceptions pass through ----------------
@@ -583,7 +617,9 @@ def test_a_learners_own_layer_and_loss_subclasses_train_in_fit():
     y = X @ np.array([2.0, -1.0]) + 0.5
     scale = Scale(2)
     model = dl.Sequential([scale, dl.Dense(2, 1, seed=0)])
-    history = model.fit(X, y, loss=MAE(), optimizer=dl.SGD(lr=0.05), epochs=40, batch_size=16)
+    history = model.fit(
+        X, y, loss=MAE(), optimizer=dl.SGD(lr=0.05), epochs=40, batch_size=16
+    ).history_
     assert scale.calls > 40 * 4  # its forward ran for every batch (plus one probe)
     assert not np.array_equal(scale.s, np.ones(2))  # its weight was trained
     assert history.loss[-1] < 0.5 * history.loss[0]
@@ -592,7 +628,7 @@ def test_a_learners_own_layer_and_loss_subclasses_train_in_fit():
     loss = HalfSquares()
     X, y = dl.datasets.make_xor(n_samples=80, seed=0)
     model = _xor_model()
-    history = model.fit(X, y, loss=loss, optimizer=dl.SGD(lr=0.5, momentum=0.9), epochs=60)
+    history = model.fit(X, y, loss=loss, optimizer=dl.SGD(lr=0.5, momentum=0.9), epochs=60).history_
     assert loss.calls >= 60 * 3  # its own forward ran for every batch
     assert len(history.accuracy) == 60 and history.accuracy[-1] >= 0.9
 
@@ -617,8 +653,8 @@ def test_accuracy_comes_from_the_loss_class_not_its_name():
 
     X, y = dl.datasets.make_xor(n_samples=40, seed=0)
     a, b = _xor_model(), _xor_model()
-    ha = a.fit(X, y, loss="bce", epochs=5)
-    hb = b.fit(X, y, loss=Renamed(), epochs=5)
+    ha = a.fit(X, y, loss="bce", epochs=5).history_
+    hb = b.fit(X, y, loss=Renamed(), epochs=5).history_
     assert ha.loss == hb.loss and ha.accuracy == hb.accuracy
     assert b.evaluate(X, y, loss=Renamed()) == a.evaluate(X, y, loss="bce")
 

@@ -95,8 +95,8 @@ def test_an_optimizer_reused_on_a_new_model_gives_the_numbers_of_a_fresh_one(mak
 
     def train(optimizer):
         model = dl.MLP([2, 8, 1], hidden="tanh", output="sigmoid", seed=0)
-        history = model.fit(X, y, loss="bce", optimizer=optimizer, epochs=5, batch_size=8)
-        return history.loss, [value.copy() for _, value, _ in model.parameters()]
+        model.fit(X, y, loss="bce", optimizer=optimizer, epochs=5, batch_size=8)
+        return model.history_.loss, [value.copy() for _, value, _ in model.parameters()]
 
     shared = make()
     train(shared)  # leaves velocities / moments under the names "0.W", "0.b", ...

@@ -168,7 +168,7 @@ def test_the_reference_finds_the_lowest_validation_loss_of_fits_run():
         epochs=200,
         batch_size=20,
         validation_data=(X[20:], y[20:]),
-    )
+    ).history_
     optimizer, model = (
         dl.SGD(lr=0.01, momentum=0.9),
         dl.MLP([3, 16, 1], "relu", "identity", "he", 1),

@@ -149,7 +149,7 @@ def test_decision_boundary_rejects_a_bad_resolution(blobs):
 def test_plots_take_a_trained_dlcore_model_and_its_history():
     X, y = dl.datasets.make_xor(80, seed=0)
     model = dl.MLP([2, 4, 1], seed=0)
-    history = model.fit(X, y, epochs=5, validation_data=(X[:20], y[:20]))
+    history = model.fit(X, y, epochs=5, validation_data=(X[:20], y[:20])).history_
     fig = plots.plot_loss_curves(history)
     lines = lines_by_label(fig.axes[0])
     np.testing.assert_allclose(lines["training"].get_ydata(), history.loss)
