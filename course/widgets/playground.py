@@ -36,7 +36,7 @@ from course.widgets.static import (
     picture_copy,
     reader_view,
 )
-from dlcore import MLP, Adam, datasets
+from dlcore import MLP, Adam, History, datasets
 
 __all__ = ["CONTROLS", "DATASETS", "Playground", "playground"]
 
@@ -188,7 +188,7 @@ class Playground(ReaderViewMixin, W.VBox):
                 self.caption,
             ]
         )
-        self.history = None
+        self.history: History | None = None
         self.reset(draw=not train)
         if train:
             self.train()
@@ -468,6 +468,7 @@ class Playground(ReaderViewMixin, W.VBox):
             return
         self.train_seconds = time.perf_counter() - start
         self.epochs_trained += v["epochs"]
+        assert self.history is not None  # fit has just set it
         self.loss += self.history.loss
         self.test_loss += self.history.val_loss
         self._redraw()

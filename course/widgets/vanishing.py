@@ -121,7 +121,7 @@ def dead_units(model: dl.Sequential, X: Any) -> list[np.ndarray]:
     :math:`z` is :math:`\\le 0` for every row of ``X`` (evaluation mode): ReLU units that
     are off for all of ``X`` and pass back no gradient from it."""
     model.forward(np.asarray(X, dtype=float), training=False)
-    return [np.all(layer.Z <= 0, axis=0) for layer in dense_layers(model)[:-1]]
+    return [np.all(np.asarray(layer.Z) <= 0, axis=0) for layer in dense_layers(model)[:-1]]
 
 
 def effective_directions(A: Any) -> float:
@@ -163,6 +163,7 @@ def train_recording(
             X, y, loss="cross_entropy", optimizer=optimizer, epochs=1,
             batch_size=batch_size, seed=seed + epoch,
         ).history_  # fmt: skip
+        assert history is not None  # fit has just set it
         losses.append(history.loss[-1])
         norms.append(gradient_norms(model, X[:probe], y[:probe]))
     return np.array(losses), np.array(norms)
@@ -336,14 +337,14 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
         self._draw()
         self.image.value = figure_png(self.figure, dpi=160)
         first, last = self.norms[0, 0], self.norms[0, -1]
-        setup = self._setup_text()
+        described = self._setup_text()
         self.readout.value = (
-            f"<b>{setup}</b>: at the start, first layer's gradient {first:.2e}, last layer's "
+            f"<b>{described}</b>: at the start, first layer's gradient {first:.2e}, last layer's "
             f"{last:.2e} (ratio {self._ratio(first, last)}); training loss after "
             f"{self.epochs} epochs {self.losses[-1]:.3f} (guessing: ln 10 = {np.log(10):.3f})"
         )
         self.caption.value = caption_html(
-            f"Left: the gradient norm of each of the {v['depth']} layers of a {setup} network "
+            f"Left: the gradient norm of each of the {v['depth']} layers of a {described} network "
             f"on the digits, at the start (solid) and after {self.epochs} epochs (dashed), on "
             f"a log scale; the first layer's is {first:.1e}, the last's {last:.1e}. Right: the "
             f"training loss per epoch, from {self.losses[0]:.2f} to {self.losses[-1]:.2f}, "
