@@ -191,7 +191,16 @@ def _dlcore_model(weights: Any) -> dl.Sequential:
     return dl.Sequential(layers)
 
 
-def _dlcore_loop(weights, X, y, lr, momentum, batch_size, epochs, mistake=""):
+def _dlcore_loop(
+    weights: Any,
+    X: Any,
+    y: Any,
+    lr: float,
+    momentum: float,
+    batch_size: int,
+    epochs: int,
+    mistake: str = "",
+) -> dict[str, list]:
     """The epochs of the torch loop, in dlcore: the batches in order, dlcore's ``backprop``
     (the cross-entropy of the logits and its gradient) and ``SGD(lr, momentum).step``; with
     one typical ``mistake`` switched on. The per-epoch losses and the weights after."""
@@ -222,7 +231,8 @@ def _dlcore_loop(weights, X, y, lr, momentum, batch_size, epochs, mistake=""):
             losses.append(float(np.sum(batch_losses)))
         else:
             losses.append(float(np.dot(batch_losses, sizes) / sum(sizes)))
-    after = [[layer.W.tolist(), layer.b.tolist()] for layer in model.layers]
+    dense = [layer for layer in model.layers if isinstance(layer, dl.Dense)]  # all of them
+    after = [[layer.W.tolist(), layer.b.tolist()] for layer in dense]
     return {"losses": losses, "weights": after}
 
 
