@@ -9,11 +9,13 @@ are kept in the tests as explicit ``@example``s.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import os
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import nbformat
@@ -194,3 +196,43 @@ def _kernels_only_in_marked_tests(request: pytest.FixtureRequest, tmp_path_facto
         f"this test starts a Jupyter kernel but is marked none of {', '.join(HEAVY)}: "
         f"mark it kernel (or ask for the python3_kernel fixture). It started:\n{started}"
     )
+
+
+@contextlib.contextmanager
+def _locked(base: Path, exclusive: bool) -> Iterator[None]:
+    """A readers-writer lock over files: a writer holds ``tests.lock`` alone; a reader shares
+    it. A writer first closes ``gate.lock`` so that no new reader starts while it waits."""
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    with open(base / "gate.lock", "a+") as gate, open(base / "tests.lock", "a+") as lock:
+        fcntl.flock(gate, mode)
+        fcntl.flock(lock, mode)
+        if not exclusive:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        yield
+
+
+def _lock_folder(factory: pytest.TempPathFactory) -> Path:
+    """The folder every worker of this run sees: the parent of the workers' own folders."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _alone_if_marked(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[None]:
+    """A module marked ``alone`` (it measures a sandbox's limits, whose timing a busy machine
+    changes) runs while no other test does: pytest-xdist's other workers wait."""
+    if request.node.get_closest_marker("alone") is None:
+        yield
+        return
+    with _locked(_lock_folder(tmp_path_factory), exclusive=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _beside_others(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[None]:
+    """Every other test shares the lock, so that it waits while a module marked alone runs."""
+    if request.node.get_closest_marker("alone") is not None:
+        yield
+        return
+    with _locked(_lock_folder(tmp_path_factory), exclusive=False):
+        yield
