@@ -15,6 +15,7 @@ import functools
 import os
 import re
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -198,16 +199,34 @@ def _kernels_only_in_marked_tests(request: pytest.FixtureRequest, tmp_path_facto
     )
 
 
+#: how long a module marked alone waits for the others (a worker that holds the lock shared
+#: while it waits for more tests would make it wait for ever): then it runs beside them
+ALONE_PATIENCE = 240.0
+
+
 @contextlib.contextmanager
 def _locked(base: Path, exclusive: bool) -> Iterator[None]:
     """A readers-writer lock over files: a writer holds ``tests.lock`` alone; a reader shares
-    it. A writer first closes ``gate.lock`` so that no new reader starts while it waits."""
-    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    it. A writer first closes ``gate.lock`` so that no new reader starts while it waits, and
+    waits at most ALONE_PATIENCE seconds."""
     with open(base / "gate.lock", "a+") as gate, open(base / "tests.lock", "a+") as lock:
-        fcntl.flock(gate, mode)
-        fcntl.flock(lock, mode)
         if not exclusive:
+            fcntl.flock(gate, fcntl.LOCK_SH)
+            fcntl.flock(lock, fcntl.LOCK_SH)
             fcntl.flock(gate, fcntl.LOCK_UN)
+            yield
+            return
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        deadline = time.monotonic() + ALONE_PATIENCE
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    fcntl.flock(gate, fcntl.LOCK_UN)
+                    break
+                time.sleep(0.2)
         yield
 
 
@@ -220,18 +239,21 @@ def _lock_folder(factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module", autouse=True)
 def _alone_if_marked(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[None]:
     """A module marked ``alone`` (it measures a sandbox's limits, whose timing a busy machine
-    changes) runs while no other test does: pytest-xdist's other workers wait."""
-    if request.node.get_closest_marker("alone") is None:
+    changes) runs while no other test does: pytest-xdist's other workers wait. A module that
+    shares a fixture holds the lock shared while it runs, its fixture's work included."""
+    alone = request.node.get_closest_marker("alone") is not None
+    if not alone and not _shares_a_fixture(request.node.path):
         yield
         return
-    with _locked(_lock_folder(tmp_path_factory), exclusive=True):
+    with _locked(_lock_folder(tmp_path_factory), exclusive=alone):
         yield
 
 
 @pytest.fixture(autouse=True)
 def _beside_others(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[None]:
-    """Every other test shares the lock, so that it waits while a module marked alone runs."""
-    if request.node.get_closest_marker("alone") is not None:
+    """Every other test shares the lock, so that it waits while a module marked alone runs
+    (a module that shares a fixture holds it already, for all its tests)."""
+    if _shares_a_fixture(request.node.path):
         yield
         return
     with _locked(_lock_folder(tmp_path_factory), exclusive=False):
