@@ -8,6 +8,7 @@ reason, except under ``CI=true``, where it fails.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 from collections.abc import Iterator
@@ -47,13 +48,30 @@ def require(condition: bool, reason: str) -> None:
 
 @functools.cache
 def _build() -> Path | str:
-    """Build the book once per process: the HTML folder, or the error message of the build."""
-    try:
-        return build_book(
-            ROOT, BUILD / "test-book", install=False, update_toc=False, url=EXAMPLE_URL
-        )
-    except Exception as exc:  # reported by every test that needs the book
-        return f"{type(exc).__name__}: {exc}"
+    """Build the book once per test run: the HTML folder, or the error message of the build.
+
+    pytest-xdist's workers share ``build/``: the first to ask builds under a file lock, and
+    the others of the same run (``PYTEST_XDIST_TESTRUNUID``) wait for it and take its book.
+    """
+    BUILD.mkdir(exist_ok=True)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    stamp = BUILD / "test-book.run"
+    with open(BUILD / "test-book.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if run and stamp.is_file():
+            built_by, html = stamp.read_text(encoding="utf-8").split("\n", 1)
+            if built_by == run:
+                return Path(html) if Path(html).is_dir() else html
+        stamp.unlink(missing_ok=True)
+        try:
+            result: Path | str = build_book(
+                ROOT, BUILD / "test-book", install=False, update_toc=False, url=EXAMPLE_URL
+            )
+        except Exception as exc:  # reported by every test that needs the book
+            result = f"{type(exc).__name__}: {exc}"
+        if run:
+            stamp.write_text(f"{run}\n{result}", encoding="utf-8")
+        return result
 
 
 def built_book() -> Path:

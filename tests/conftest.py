@@ -151,17 +151,11 @@ def _shares_a_fixture(path: Path) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A test that asks for the ``python3_kernel`` fixture is marked ``kernel``. Groups for
-    pytest-xdist (``--dist loadgroup``): the tests of the book on one worker (it is built
-    once per process), each module that shares a fixture on one worker (built once); every
-    other test goes wherever a worker is free. Then ``--quick``."""
+    """A test that asks for the ``python3_kernel`` fixture is marked ``kernel``; then
+    ``--quick`` deselects the HEAVY ones."""
     for item in items:
         if "python3_kernel" in item.fixturenames:
             item.add_marker(pytest.mark.kernel)
-        if item.get_closest_marker("book"):
-            item.add_marker(pytest.mark.xdist_group("book"))
-        elif _shares_a_fixture(item.path):
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
     if not config.getoption("--quick"):
         return
     heavy = [item for item in items if any(item.get_closest_marker(m) for m in HEAVY)]
