@@ -13,27 +13,16 @@ from pathlib import Path
 
 import IPython.display
 import nbformat
-import numpy as np
 import pytest
+from exercise_util import HELPERS, ROOT
 from homework_util import unmarked
 
-import dlcore as dl
 from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
 from course.exercises import Case, Exercise, builtin, close
 from course.grading.execute import RESULTS_MIME
 from course.grading.harvest import cell_source, read_outcomes
 from course.grading.logic import judge
 
-ROOT = Path(__file__).resolve().parents[2]
-#: the names the lessons' solutions use from their notebook's imports
-HELPERS = {
-    "np": np,
-    "dl": dl,
-    "relu": dl.activations.relu,
-    "relu_derivative": dl.activations.relu_derivative,
-    "sigmoid": dl.activations.sigmoid,
-    "softmax": dl.activations.softmax,
-}
 LESSONS = [f"{n:02d}" for n in range(1, 13)]
 
 
