@@ -9,7 +9,9 @@ error. What the grader keeps is bounded: after :data:`OUTPUT_BYTES` of outputs, 
 messages and display updates per notebook the rest is discarded; a single message too large
 to hold stops the grading of its submission only, at the worker's memory limit
 (:data:`course.grading.pool.WORKER_MEMORY`). A :class:`Watchdog` stops the sandbox when its
-processes together use more memory, or are more, than its limits allow.
+processes together use more memory, or are more, than its limits allow; it looks after
+each cell and when the kernel dies, besides its own rounds, so a busy machine that delays
+its rounds cannot turn a sandbox over its limits into an ``error``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import contextlib
 import json
 import logging
 import os
+import select
 import signal
 import stat
 import subprocess
@@ -44,7 +47,8 @@ OUTPUT_BYTES = 2 * 2**20
 RESULTS_MIME = "text/vnd.course.results"
 #: the messages whose ``transient.display_id`` updates every output showing that id
 DISPLAY_TYPES = frozenset({"execute_result", "display_data", "update_display_data"})
-#: how often the watchdog looks at the sandbox, in seconds
+#: how often the watchdog looks at the sandbox on its own, in seconds (it also looks after
+#: each cell and when the kernel dies)
 WATCH_SECONDS = 0.05
 
 
@@ -90,7 +94,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not self.sandboxed:
             return [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file]
         inner = [sys.executable, "-m", "ipykernel_launcher", "-f", sandbox.CONNECTION_FILE]
-        return sandbox.command(inner, self.scratch, self.limits)
+        return sandbox.command(inner, self.scratch, self.limits, hold=True)
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         """Launch, point the grader's side at the sockets inside the sandbox, and wait
@@ -158,25 +162,65 @@ class Watchdog(threading.Thread):
     """Stops a sandbox (kills its PID 1, so its whole PID namespace) when its processes
     together hold more memory than ``limits.memory`` or number more than
     ``limits.processes``, or its in-memory folders hold more than ``limits.files`` files;
-    ``stopped`` then says which."""
+    ``stopped`` then says which.
+
+    It looks every :data:`WATCH_SECONDS`, whenever :meth:`look` is called (the grader calls
+    it after each cell), and once more when the kernel dies: the sandbox is held
+    (:func:`course.grading.sandbox.command`'s ``hold``), so what the kernel left is still
+    there to measure however late that look comes, and the sandbox ends only after it. A
+    verdict rests on what the grader measured, never on anything the kernel sends."""
 
     def __init__(self, init_pid: int, limits: sandbox.Limits) -> None:
         super().__init__(daemon=True)
-        self.init_pid, self.limits = init_pid, limits
+        self.limits = limits
         self.stopped: str | None = None
-        self.done = threading.Event()
+        self.init = psutil.Process(init_pid)
+        kernel = self.init.children()[0].pid  # the sandbox's only process yet
+        # pidfds: the kernel's death wakes the watchdog at once, and its kill cannot reach
+        # a process that has taken over the PID
+        self.kernel_fd = os.pidfd_open(kernel)
+        self.init_fd = os.pidfd_open(init_pid)
+        self.wake_r, self.wake_w = os.pipe()
+        self.lock = threading.Lock()
 
     def run(self) -> None:
-        while not self.done.wait(WATCH_SECONDS):
-            try:
-                processes = psutil.Process(self.init_pid).children(recursive=True)
-            except psutil.Error:
-                return
-            self.stopped = self._over(processes)
-            if self.stopped:
-                with contextlib.suppress(OSError):
-                    os.kill(self.init_pid, signal.SIGKILL)
-                return
+        try:
+            while self.look() is None:
+                ready = select.select([self.kernel_fd, self.wake_r], [], [], WATCH_SECONDS)[0]
+                if self.wake_r in ready:
+                    return
+                if self.kernel_fd in ready:  # the kernel is gone; what it left is held
+                    self.look()
+                    return
+        finally:  # the sandbox ends with its watchdog
+            self._kill()
+
+    def look(self) -> str | None:
+        """Measure the sandbox now and stop it when it is over a limit; what it was stopped
+        at, if it was."""
+        with self.lock:
+            if self.stopped is None:
+                try:
+                    processes = self.init.children(recursive=True)
+                except psutil.Error:
+                    return None
+                self.stopped = self._over(processes)
+                if self.stopped:
+                    self._kill()
+            return self.stopped
+
+    def finish(self) -> str | None:
+        """Stop watching (the kernel has been shut down) and end the sandbox; what it was
+        stopped at, if it was."""
+        os.write(self.wake_w, b"x")
+        self.join()
+        for fd in (self.init_fd, self.kernel_fd, self.wake_r, self.wake_w):
+            os.close(fd)
+        return self.stopped
+
+    def _kill(self) -> None:
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(self.init_fd, signal.SIGKILL)
 
     def _over(self, processes: list[psutil.Process]) -> str | None:
         """What limit the sandbox's processes are over, or None."""
@@ -195,7 +239,7 @@ class Watchdog(threading.Thread):
         total = 0
         for folder in ("/tmp", "/dev/shm"):
             with contextlib.suppress(OSError):
-                usage = os.statvfs(f"/proc/{self.init_pid}/root{folder}")
+                usage = os.statvfs(f"/proc/{self.init.pid}/root{folder}")
                 total += usage.f_files - usage.f_ffree
         return total
 
@@ -236,6 +280,11 @@ class GradingClient(NotebookClient):
         self.on_cell_executed = self._record
 
     def _record(self, cell: Any, cell_index: int, execute_reply: dict | None) -> None:
+        """Keep the cell's reply; in a sandbox, have its watchdog look before the next cell
+        runs (every cell's leftovers are measured, however busy the machine)."""
+        watchdog = getattr(self.km, "watchdog", None)
+        if watchdog is not None:
+            watchdog.look()
         content = (execute_reply or {}).get("content") or {}
         self.replies[cell_index] = {
             "status": str(content.get("status", "no reply")),
@@ -341,9 +390,7 @@ def run(
         client.error = exc
     finally:
         if km.watchdog is not None:
-            km.watchdog.done.set()
-            km.watchdog.join()
-            client.limit = km.watchdog.stopped
+            client.limit = km.watchdog.finish()
         client.namespace = km.namespace
         _wait_gone(km.namespace)
         km.context.destroy(linger=0)

@@ -15,7 +15,9 @@ file of the grader's scratch folder the sandbox sees, read-only.
 
 The sandbox has its own network (loopback only), PID, IPC and UTS namespaces; it dies with
 the grader process that started it (``--die-with-parent``), and when it dies the kernel
-tears down its PID namespace, so every process the student started is gone. ``prlimit``
+tears down its PID namespace, so every process the student started is gone. A grader's
+sandbox is held (:data:`HOLDING_INIT`): it outlives the student's kernel until the grader
+has measured what the kernel left and kills it. ``prlimit``
 caps the address space, the size of a written file and the open files per process; a
 seccomp filter refuses the system calls that make memory no process holds (``memfd_create``,
 ``shmget``); the grader's watchdog
@@ -72,6 +74,20 @@ CONNECTION_FILE = "/tmp/kernel.json"
 WORKDIR = "/tmp/work"
 #: the sandbox's stand-in for ``course.checks``, written in the grader's scratch folder
 CHECKS_STAND_IN = "checks"
+#: PID 1 of a held sandbox (:func:`command` with ``hold``): it starts its command with the
+#: signals a fresh process has, reaps every process left to it, and, once none is left,
+#: waits to be killed from outside (inside, no signal reaches it: it handles none)
+HOLDING_INIT = """\
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+fresh = (signal.SIGINT, signal.SIGPIPE, signal.SIGXFSZ)
+os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ, setsigdef=fresh)
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        signal.pause()
+"""
 
 
 @dataclass(frozen=True)
@@ -193,13 +209,20 @@ def seccomp_filter(machine: str | None = None) -> bytes | None:
     return b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
 
 
-def command(inner: list[str], scratch: Path, limits: Limits) -> list[str]:
+def command(inner: list[str], scratch: Path, limits: Limits, hold: bool = False) -> list[str]:
     """``inner`` run in a sandbox that sees only ``scratch``'s connection file and checks
-    stand-in (see the module's docstring) and writes only its own in-memory folders."""
+    stand-in (see the module's docstring) and writes only its own in-memory folders.
+
+    The sandbox ends with ``inner``, unless ``hold``: then its PID 1 is
+    :data:`HOLDING_INIT`, and the sandbox, with every process ``inner`` left, lasts until
+    that PID 1 is killed (the grader's watchdog measures it first)."""
     bwrap = bwrap_path()
     if bwrap is None:
         raise CourseError("bubblewrap (bwrap) is not installed")
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    if hold:
+        args.append("--as-pid-1")
+        inner = [sys.executable, "-I", "-S", "-c", HOLDING_INIT, *inner]
     for folder in SYSTEM_DIRS:
         if os.path.lexists(folder):
             kind = "--ro-bind" if not os.path.islink(folder) else "--symlink"
@@ -263,6 +286,10 @@ def probe() -> str | None:
         return "bubblewrap (bwrap) is not installed"
     if shutil.which("prlimit") is None:
         return "prlimit (util-linux) is not installed"
+    try:  # the grader's watchdog waits on its kernel through a pidfd
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return "this Linux has no pidfd_open (Linux 5.3 or later is needed)"
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="course-probe-") as tmp:
