@@ -3,6 +3,8 @@
 import gzip
 import hashlib
 import io
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 
@@ -142,6 +144,22 @@ def test_load_digits():
     assert X.shape == (1797, 64) and y.shape == (1797,)
     assert X.min() == 0.0 and X.max() == 1.0
     assert set(np.unique(y)) == set(range(10))
+
+
+def test_load_digits_gives_scikit_learns_digits_exactly():
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    X, y = ds.load_digits()
+    np.testing.assert_array_equal(X * 16.0, digits.data)
+    np.testing.assert_array_equal(y, digits.target)
+    assert X.dtype == np.float64 and y.dtype == np.int64
+
+
+def test_load_digits_imports_no_scikit_learn():
+    code = "import sys, dlcore; dlcore.datasets.load_digits(); print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 # --- MNIST with small IDX files written here ------------------------------------------
