@@ -184,9 +184,12 @@ class Watchdog(threading.Thread):
         self.lock = threading.Lock()
 
     def run(self) -> None:
+        poller = select.poll()  # not select(): a descriptor may be above FD_SETSIZE
+        poller.register(self.kernel_fd, select.POLLIN)
+        poller.register(self.wake_r, select.POLLIN)
         try:
             while self.look() is None:
-                ready = select.select([self.kernel_fd, self.wake_r], [], [], WATCH_SECONDS)[0]
+                ready = {fd for fd, _ in poller.poll(WATCH_SECONDS * 1000)}
                 if self.wake_r in ready:
                     return
                 if self.kernel_fd in ready:  # the kernel is gone; what it left is held

@@ -10,6 +10,7 @@ one is ``error``, and an ordinary error in a cell is the student's (``graded``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
@@ -154,12 +155,27 @@ def test_a_held_sandbox_outlives_its_command_until_killed_from_outside(sandbox_a
         held = subprocess.Popen(sandbox.command(inner, scratch, sandbox.Limits(), hold=True))
         try:
             deadline = time.monotonic() + 30
-            left: list[str] = []
-            while left != ["sleep"] and time.monotonic() < deadline:
+            init, left, names = None, [], []
+            while names != ["sleep"] and time.monotonic() < deadline:
                 time.sleep(0.05)
-                init = psutil.Process(held.pid).children()
-                left = [p.name() for p in init[0].children()] if init else []
-            assert (left, held.poll()) == (["sleep"], None)
+                with contextlib.suppress(psutil.Error, IndexError):
+                    init = psutil.Process(held.pid).children()[0]  # the sandbox's PID 1
+                    left = init.children()
+                    names = [process.name() for process in left]
+            assert (names, held.poll()) == (["sleep"], None)
         finally:
             held.kill()
         assert held.wait(timeout=10) != 0
+        assert psutil.wait_procs([init, *left], timeout=10)[1] == []  # the sandbox is gone
+
+
+def test_a_linux_without_pidfds_is_named_as_the_problem(monkeypatch, sandbox_available):
+    def no_pidfds(pid: int) -> int:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "pidfd_open", no_pidfds)
+    sandbox.probe.cache_clear()
+    try:
+        assert sandbox.probe() == "this Linux has no pidfd_open (Linux 5.3 or later is needed)"
+    finally:
+        sandbox.probe.cache_clear()
