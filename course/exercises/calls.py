@@ -65,8 +65,15 @@ def withheld(names):
     torch built-in) is replaced on its module or class; a decorated one (NumPy's dispatched
     functions, SciPy's) has the code of the function it wraps swapped. A method a class
     inherits is shadowed on that class alone (its base and its other subclasses keep it).
+
+    A name whose module is imported (in ``sys.modules``) is swapped at once. The others'
+    modules are not imported here (torch, SciPy or scikit-learn would take a second): no
+    reference to them can exist yet, so the answer can only reach them by importing them.
+    An import hook, first on ``sys.meta_path`` until ``restore``, swaps such a name as soon
+    as a module it is under has loaded. ``restore`` removes the hook and undoes every swap.
     """
-    import importlib
+    import sys
+    import types
 
     def stand_in_for(attribute, dotted):
         message = f"{dotted} is not available in this exercise: write it yourself"
@@ -74,32 +81,31 @@ def withheld(names):
         exec(f"def {attribute}(*args, **kwargs):\n    raise RuntimeError({message!r})", scope)
         return scope[attribute]
 
-    undo = []
-    for dotted in names:
+    def get(owner, step):  # a module's own attribute: its __getattr__ may import
+        return vars(owner)[step] if isinstance(owner, types.ModuleType) else getattr(owner, step)
+
+    def swap(dotted):
+        """Swap ``dotted`` in the longest of its prefixes imported, the rest as attributes;
+        False when it is not there (yet)."""
         parts = dotted.split(".")
-        owner = None
-        for cut in range(len(parts), 0, -1):
-            try:
-                owner = importlib.import_module(".".join(parts[:cut]))
-                break
-            except ImportError:
-                continue
-        if owner is None:
-            continue
-        *path, attribute = parts[cut:] or [None]
-        if attribute is None:
-            continue
+        cuts = [cut for cut in range(len(parts), 0, -1) if ".".join(parts[:cut]) in sys.modules]
+        if not cuts:
+            return False
+        *path, attribute = parts[cuts[0] :] or [None]
+        if attribute is None:  # a module: nothing to swap
+            return True
         try:
+            owner = sys.modules[".".join(parts[: cuts[0]])]
             for step in path:
-                owner = getattr(owner, step)
-            target = getattr(owner, attribute)
-        except AttributeError:
-            continue
+                owner = get(owner, step)
+            target = get(owner, attribute)
+        except (AttributeError, KeyError):
+            return False
         own = vars(owner) if isinstance(owner, type) else {}
         if isinstance(owner, type) and attribute not in own:  # inherited: shadow it here only
             undo.append((owner, attribute, None))
             setattr(owner, attribute, stand_in_for(attribute, dotted))
-            continue
+            return True
         original = own.get(attribute)
         stand_in = stand_in_for(attribute, dotted)
         inner = getattr(target, "__wrapped__", target)  # a decorated function's own code
@@ -112,8 +118,48 @@ def withheld(names):
         else:
             undo.append((owner, attribute, original if original is not None else target))
             setattr(owner, attribute, stand_in)
+        return True
+
+    class Loader:
+        """A module's own loader that, once the module has run, swaps the names under it."""
+
+        def __init__(self, loader):
+            self.loader = loader
+
+        def __getattr__(self, attribute):
+            return getattr(self.loader, attribute)
+
+        def exec_module(self, module):
+            try:
+                self.loader.exec_module(module)
+            finally:
+                module.__loader__ = module.__spec__.loader = self.loader
+            for dotted in [d for d in pending if d.startswith(module.__spec__.name + ".")]:
+                if swap(dotted):
+                    pending.remove(dotted)
+
+    def find_spec(name, path=None, target=None):
+        """A module a pending name is under: the spec the finders after the hook find, its
+        loader wrapped in a Loader."""
+        if not any(dotted.startswith(name + ".") for dotted in pending):
+            return None
+        for finder in sys.meta_path[sys.meta_path.index(hook) + 1 :]:
+            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
+            if spec is not None:
+                if hasattr(spec.loader, "exec_module"):
+                    spec.loader = Loader(spec.loader)
+                return spec
+        return None
+
+    undo = []
+    pending = [dotted for dotted in names if not swap(dotted)]
+    hook = types.SimpleNamespace(find_spec=find_spec)
+    sys.meta_path.insert(0, hook)
 
     def restore():
+        pending.clear()
+        if hook in sys.meta_path:
+            sys.meta_path.remove(hook)
         for holder, attribute, value in reversed(undo):
             if value is None:
                 delattr(holder, attribute)
