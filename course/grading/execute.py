@@ -38,6 +38,7 @@ import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
 
 from course.grading import sandbox
 
@@ -47,6 +48,9 @@ OUTPUT_BYTES = 2 * 2**20
 RESULTS_MIME = "text/vnd.course.results"
 #: the messages whose ``transient.display_id`` updates every output showing that id
 DISPLAY_TYPES = frozenset({"execute_result", "display_data", "update_display_data"})
+#: how long a message to the kernel may wait to be sent, in milliseconds: a live kernel's
+#: sockets take it at once, a dead one's never (``zmq.Again``, reported as a dead kernel)
+SEND_TIMEOUT_MS = 10_000
 #: how often the watchdog looks at the sandbox on its own, in seconds (it also looks after
 #: each cell and when the kernel dies)
 WATCH_SECONDS = 0.05
@@ -75,6 +79,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         # connect once, to sockets seen to be there: a reconnect would follow the path again,
         # and the student may have replaced a socket by a symlink to one of the machine's
         context.setsockopt(zmq.RECONNECT_IVL, -1)
+        # so a kernel gone between two cells leaves no peer, and a send would wait for ever
+        context.setsockopt(zmq.SNDTIMEO, SEND_TIMEOUT_MS)
         self.context = context
         self.client_factory = HeartbeatlessClient
         if sandboxed:
@@ -264,6 +270,10 @@ def _memory(processes: list[psutil.Process], kind: str) -> int:
     return total
 
 
+class SandboxStopped(RuntimeError):
+    """The watchdog stopped the sandbox (its argument says at which limit) after a cell."""
+
+
 class GradingClient(NotebookClient):
     """nbclient that records every execute_reply, bounds what it keeps, and takes only the
     learner's results from the cells from ``harvest_from`` on."""
@@ -285,15 +295,15 @@ class GradingClient(NotebookClient):
     def _record(self, cell: Any, cell_index: int, execute_reply: dict | None) -> None:
         """Keep the cell's reply; in a sandbox, have its watchdog look before the next cell
         runs (every cell's leftovers are measured, however busy the machine)."""
-        watchdog = getattr(self.km, "watchdog", None)
-        if watchdog is not None:
-            watchdog.look()
         content = (execute_reply or {}).get("content") or {}
         self.replies[cell_index] = {
             "status": str(content.get("status", "no reply")),
             "ename": str(content.get("ename", ""))[:100],
             "evalue": str(content.get("evalue", ""))[:300],
         }
+        watchdog = getattr(self.km, "watchdog", None)
+        if watchdog is not None and (limit := watchdog.look()) is not None:
+            raise SandboxStopped(limit)  # its kernel is gone: no other cell is sent
 
     def _spend(self, content: Any, times: int = 1) -> bool:
         """Whether ``times`` copies of a message's content fit in what is left of the
@@ -389,6 +399,8 @@ def run(
     )
     try:
         client.execute()
+    except zmq.Again:  # a message the kernel's sockets never took: the kernel is gone
+        client.error = DeadKernelError("the kernel is gone")
     except Exception as exc:  # a dead kernel, a timeout: the replies so far still count
         client.error = exc
     finally:

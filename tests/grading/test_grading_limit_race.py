@@ -179,3 +179,60 @@ def test_a_linux_without_pidfds_is_named_as_the_problem(monkeypatch, sandbox_ava
         assert sandbox.probe() == "this Linux has no pidfd_open (Linux 5.3 or later is needed)"
     finally:
         sandbox.probe.cache_clear()
+
+
+def test_no_cell_is_sent_after_the_watchdog_stopped_the_sandbox(tmp_path):
+    """The look after a cell that finds a limit ends the run: the kernel is gone, and a
+    message to it would wait for a peer that never comes back (the sockets never
+    reconnect)."""
+
+    class Stopping:
+        def look(self) -> str:
+            return PROCESSES
+
+    km = execute.SandboxedKernelManager(kernel_name="python3")
+    km.setup(tmp_path, False, sandbox.Limits())
+    km.watchdog = Stopping()
+    client = execute.GradingClient(nbformat.v4.new_notebook(), km=km, harvest_from=0)
+    reply = {"content": {"status": "ok"}}
+    with pytest.raises(execute.SandboxStopped, match=PROCESSES):
+        client.on_cell_executed(cell=None, cell_index=3, execute_reply=reply)
+    assert client.replies[3]["status"] == "ok"  # the cell's own reply still counts
+    km.context.destroy(linger=0)
+
+
+def test_a_message_to_a_kernel_gone_between_cells_fails_instead_of_waiting(tmp_path, monkeypatch):
+    """A kernel that dies after its cell's reply leaves the grader's socket without a
+    peer: the next send raises zmq.Again after SEND_TIMEOUT_MS instead of blocking the
+    grading (and every timeout with it) for ever."""
+    import asyncio
+
+    import zmq
+
+    monkeypatch.setattr(execute, "SEND_TIMEOUT_MS", 300)
+    km = execute.SandboxedKernelManager(kernel_name="python3")
+    km.setup(tmp_path, False, sandbox.Limits())
+    address = f"ipc://{tmp_path}/kernel-shell"
+    kernel = zmq.Context().socket(zmq.ROUTER)
+    kernel.bind(address)
+    grader = km.context.socket(zmq.DEALER)
+    grader.connect(address)
+
+    async def send_after_the_kernel_died() -> str:
+        await grader.send(b"cell 1")
+        kernel.recv_multipart()
+        kernel.close(linger=0)  # the kernel dies
+        await asyncio.sleep(0.3)
+        try:
+            await asyncio.wait_for(grader.send(b"cell 2"), 30)
+        except zmq.Again:
+            return "zmq.Again"
+        except asyncio.TimeoutError:
+            return "still waiting after 30 s"
+        return "sent"
+
+    try:
+        assert asyncio.run(send_after_the_kernel_died()) == "zmq.Again"
+    finally:
+        grader.close(linger=0)
+        km.context.destroy(linger=0)
