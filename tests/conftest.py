@@ -9,14 +9,9 @@ are kept in the tests as explicit ``@example``s.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import functools
 import os
-import re
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -144,12 +139,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@functools.cache
-def _shares_a_fixture(path: Path) -> bool:
-    """Whether the test module builds a fixture once for several tests (module or class)."""
-    return re.search(r"scope=\"(module|class)\"", path.read_text(encoding="utf-8")) is not None
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that asks for the ``python3_kernel`` fixture is marked ``kernel``; then
     ``--quick`` deselects the HEAVY ones."""
@@ -191,64 +180,3 @@ def _kernels_only_in_marked_tests(request: pytest.FixtureRequest, tmp_path_facto
         f"this test starts a Jupyter kernel but is marked none of {', '.join(HEAVY)}: "
         f"mark it kernel (or ask for the python3_kernel fixture). It started:\n{started}"
     )
-
-
-#: how long a module marked alone waits for the others (a worker that holds the lock shared
-#: while it waits for more tests would make it wait for ever): then it runs beside them
-ALONE_PATIENCE = 240.0
-
-
-@contextlib.contextmanager
-def _locked(base: Path, exclusive: bool) -> Iterator[None]:
-    """A readers-writer lock over files: a writer holds ``tests.lock`` alone; a reader shares
-    it. A writer first closes ``gate.lock`` so that no new reader starts while it waits, and
-    waits at most ALONE_PATIENCE seconds."""
-    with open(base / "gate.lock", "a+") as gate, open(base / "tests.lock", "a+") as lock:
-        if not exclusive:
-            fcntl.flock(gate, fcntl.LOCK_SH)
-            fcntl.flock(lock, fcntl.LOCK_SH)
-            fcntl.flock(gate, fcntl.LOCK_UN)
-            yield
-            return
-        fcntl.flock(gate, fcntl.LOCK_EX)
-        deadline = time.monotonic() + ALONE_PATIENCE
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    fcntl.flock(gate, fcntl.LOCK_UN)
-                    break
-                time.sleep(0.2)
-        yield
-
-
-def _lock_folder(factory: pytest.TempPathFactory) -> Path:
-    """The folder every worker of this run sees: the parent of the workers' own folders."""
-    base = factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _alone_if_marked(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[None]:
-    """A module marked ``alone`` (it measures a sandbox's limits, whose timing a busy machine
-    changes) runs while no other test does: pytest-xdist's other workers wait. A module that
-    shares a fixture holds the lock shared while it runs, its fixture's work included."""
-    alone = request.node.get_closest_marker("alone") is not None
-    if not alone and not _shares_a_fixture(request.node.path):
-        yield
-        return
-    with _locked(_lock_folder(tmp_path_factory), exclusive=alone):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _beside_others(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[None]:
-    """Every other test shares the lock, so that it waits while a module marked alone runs
-    (a module that shares a fixture holds it already, for all its tests)."""
-    if _shares_a_fixture(request.node.path):
-        yield
-        return
-    with _locked(_lock_folder(tmp_path_factory), exclusive=False):
-        yield
