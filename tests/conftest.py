@@ -140,6 +140,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(scope="module")
+def sandbox_available() -> None:
+    """Skip (fail under CI=true) when bubblewrap cannot isolate on this machine."""
+    from browser_util import require
+
+    from course.grading.sandbox import probe
+
+    problem = probe()
+    require(problem is None, problem or "")
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: one and a half workers per core. A test spends much of its time waiting
     for the kernels, servers and builds it starts (two workers kept two cores 61% busy), so
