@@ -142,6 +142,8 @@ class InteractiveView(ReaderViewMixin, W.VBox):
 
     def update(self) -> None:
         """Call ``fn`` with the controls' values and show what it returns."""
+        if self._holding:
+            return
         result = self.fn(**self.values)
         if isinstance(result, Figure):
             self.image.value = figure_png(result)

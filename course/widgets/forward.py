@@ -167,6 +167,8 @@ class ForwardExplorer(ReaderViewMixin, W.VBox):
 
     def update(self) -> None:
         """Copy the weight sliders into the network, run the forward pass, redraw."""
+        if self._holding:
+            return
         for (layer, i, j), slider in self.weight_sliders.items():
             self.layers[layer].W[i, j] = slider.value
         self.values = forward_values(self.layers, self.x)

@@ -168,7 +168,6 @@ class LearningRateExplorer(ReaderViewMixin, W.VBox):
         momentum = check_fraction(momentum, "momentum")
         if momentum > 0.95:
             raise ValueError(f"momentum must be at most 0.95 (the slider's range); got {momentum}")
-        self._quiet = True
         #: the one figure every move redraws, and the surface its contours or curve show
         self.figure = Figure(figsize=(9.0, 3.6), layout="constrained")
         FigureCanvasAgg(self.figure)
@@ -201,7 +200,6 @@ class LearningRateExplorer(ReaderViewMixin, W.VBox):
             ]
         )
         super().__init__([controls, self.image, self.readout, self.caption])
-        self._quiet = False
         self.update()
 
     reader_name = "learning-rate explorer"
@@ -244,10 +242,8 @@ class LearningRateExplorer(ReaderViewMixin, W.VBox):
             slider.layout.visibility = "hidden" if i >= self.surface.dims else "visible"
 
     def _switch(self, name: str) -> None:
-        self._quiet = True
-        self._set_surface(name, None)
-        self._quiet = False
-        self.update()
+        with self.held():  # the start sliders move: one redraw, at the new surface's start
+            self._set_surface(name, None)
 
     @property
     def start(self) -> np.ndarray:
@@ -256,7 +252,7 @@ class LearningRateExplorer(ReaderViewMixin, W.VBox):
 
     def update(self) -> None:
         """Run gradient descent with the controls' values and redraw."""
-        if self._quiet:
+        if self._holding:
             return
         s = self.surface
         start = self.start if s.dims == 2 else float(self.start[0])

@@ -236,7 +236,9 @@ class Playground(ReaderViewMixin, W.VBox):
         """The reader view; the playground then stands trained (or not) as before."""
         if getattr(self, "_reader", None) is None:
             trained = self.epochs_trained > 0
-            self._reader = reader_view(self.reader_axes(), self.reader_capture, what="playground")
+            self._reader = reader_view(
+                self.reader_axes(), self.reader_capture, what="playground", held=self.held
+            )
             self.reset(draw=not trained)
             if trained:
                 self.train()
@@ -362,7 +364,17 @@ class Playground(ReaderViewMixin, W.VBox):
             except ValueError as exc:
                 self._say(str(exc), error=True)
                 return
+        if not self._holding:
+            self.reset()
+
+    def update(self) -> None:
+        """A fresh untrained network for the controls, drawn (what a change of them does)."""
         self.reset()
+
+    def redraw_held(self) -> None:
+        """The end of ``held()``: the new network, undrawn, since the reader view's capture
+        trains and draws it next."""
+        self.reset(draw=False)
 
     @property
     def values(self) -> dict[str, Any]:

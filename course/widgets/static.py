@@ -20,8 +20,8 @@ import io
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,7 +135,8 @@ def reader_view(
     (its picture, caption and readout); then stack them under one control per axis.
 
     ``held()``, when given, is a context in which the explorer redraws once, at its end,
-    however many controls change (else each control's change redraws).
+    however many controls change (else each control's change redraws); it is used only
+    when there are several axes, since with one a state changes one control.
     The live explorer is put back as it was, so the explorer's state (read by the
     lesson's asserts) is the one displayed first.
     """
@@ -151,12 +152,13 @@ def reader_view(
     controls = [_control(axis, i) for axis, i in zip(axes, indices, strict=True)]
     leaves: dict[tuple[int, ...], W.Widget] = {}
     links: list[W.widgets.widget_link.Link] = []
+    hold = held if held is not None and len(axes) > 1 else nullcontext
     for combination in itertools.product(*(range(len(axis.values)) for axis in axes)):
-        with (held or nullcontext)():
+        with hold():
             for axis, i in zip(axes, combination, strict=True):
                 axis.apply(axis.values[i])
         leaves[combination] = W.VBox(capture())
-    with (held or nullcontext)():
+    with hold():
         for axis in axes:
             axis.apply(axis.current)
 
@@ -209,13 +211,16 @@ class ReaderViewMixin:
     """An explorer that the static book displays as its reader view.
 
     A subclass gives ``reader_axes()`` (the controls and values its lesson asks the reader
-    to try) and ``reader_capture()`` (new widgets showing the current drawing); displayed
-    while ``static_pages()``, it shows ``reader_view`` of them, built once, from its state at
-    the time of display. Everywhere else it displays as itself, live.
+    to try), ``reader_capture()`` (new widgets showing the current drawing) and
+    ``update()`` (its redraw, which does nothing while ``_holding``); displayed while
+    ``static_pages()``, it shows ``reader_view`` of them, built once, from its state at the
+    time of display, each state drawn once. Everywhere else it displays as itself, live.
     """
 
     #: how the reader view's note names the explorer
     reader_name = "explorer"
+    #: True inside ``held()``: control changes do not redraw there
+    _holding = False
 
     def reader_axes(self) -> list[Axis]:
         raise NotImplementedError
@@ -223,11 +228,33 @@ class ReaderViewMixin:
     def reader_capture(self) -> list[W.Widget]:
         raise NotImplementedError
 
+    def update(self) -> None:
+        """Redraw for the controls' current values."""
+        raise NotImplementedError
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Change several controls, then redraw once, at the end (``redraw_held()``).
+        Inside another ``held()`` it adds nothing: the outer one redraws."""
+        if self._holding:
+            yield
+            return
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+        self.redraw_held()
+
+    def redraw_held(self) -> None:
+        """The one redraw that ends ``held()``: ``update()``."""
+        self.update()
+
     def reader(self) -> W.VBox:
         """The reader view (built on first use)."""
         if getattr(self, "_reader", None) is None:
             self._reader = reader_view(
-                self.reader_axes(), self.reader_capture, what=self.reader_name
+                self.reader_axes(), self.reader_capture, what=self.reader_name, held=self.held
             )
         return self._reader
 

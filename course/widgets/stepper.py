@@ -160,6 +160,10 @@ class PerceptronStepper(ReaderViewMixin, W.VBox):
         before = self.steps[self.shown - 2]
         return before.w, float(before.b)
 
+    def update(self) -> None:
+        """Redraw the presentation on show."""
+        self._redraw()
+
     def _redraw(self) -> None:
         """Redraw the boundary (last sample ringed, the line before an update dashed) and
         rewrite the status table."""

@@ -15,9 +15,7 @@ uses for its figures.
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import ipywidgets as W
@@ -240,7 +238,6 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
         self._runs: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         #: the setups trained here, newest last: a setup seen again is not trained again
         self._trained: dict[tuple, tuple[dl.Sequential, np.ndarray, np.ndarray]] = {}
-        self._holding = False
         #: the one figure every change redraws (its two panels drawn on the first)
         self.figure = Figure(figsize=(8.4, 3.4), layout="constrained")
         FigureCanvasAgg(self.figure)
@@ -284,22 +281,12 @@ class VanishingDashboard(ReaderViewMixin, W.VBox):
             self._runs = {tuple(s.values()): run for s, run in zip(setups, runs, strict=True)}
             try:
                 self._reader = reader_view(
-                    axes, self.reader_capture, what=self.reader_name, held=self._held
+                    axes, self.reader_capture, what=self.reader_name, held=self.held
                 )
             finally:
                 self._runs = {}
             self.update()
         return self._reader
-
-    @contextlib.contextmanager
-    def _held(self) -> Iterator[None]:
-        """Change several controls, then redraw once."""
-        self._holding = True
-        try:
-            yield
-        finally:
-            self._holding = False
-            self.update()
 
     def reader_capture(self) -> list[W.Widget]:
         """The picture (a smaller copy: the page holds 96), the readout and the caption in

@@ -20,6 +20,25 @@ from course.widgets import interactive_view, learning_rate_explorer, perceptron_
 from course.widgets.static import MAX_STATES, control_axis, default_values, reader_view
 
 
+@pytest.fixture
+def pictures(monkeypatch) -> list[int]:
+    """Counts the pictures the explorers draw (``figure_png`` calls), in ``pictures[0]``."""
+    import sys
+
+    from course.widgets import base
+
+    drawn, draw = [0], base.figure_png
+
+    def counted(*args, **kwargs):
+        drawn[0] += 1
+        return draw(*args, **kwargs)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("course.widgets") and getattr(module, "figure_png", None) is draw:
+            monkeypatch.setattr(module, "figure_png", counted)
+    return drawn
+
+
 def _stacks(widget: W.Widget) -> list[W.Stack]:
     found = [widget] if isinstance(widget, W.Stack) else []
     for child in getattr(widget, "children", ()):
@@ -86,10 +105,12 @@ def test_default_values_cover_a_control_with_its_current_value(control, values):
     assert default_values(control) == values
 
 
-def test_in_the_book_the_learning_rate_explorer_displays_its_reader_view(monkeypatch):
+def test_in_the_book_the_learning_rate_explorer_displays_its_reader_view(monkeypatch, pictures):
     monkeypatch.setenv(STATIC_ENV, "1")
     explorer = learning_rate_explorer(surface="valley", lr=0.19, steps=30)
+    pictures[0] = 0
     bundle = explorer._repr_mimebundle_()
+    assert pictures[0] == 32 + 1, "one picture per state, and one back at the start"
     shown = bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
     view = explorer.reader()
     assert shown == view.model_id != explorer.model_id
@@ -170,7 +191,7 @@ def test_a_small_picture_is_narrower_and_lighter():
     assert np.asarray(Image.open(io.BytesIO(small)).convert("RGB")).std() > 10  # not blank
 
 
-def test_the_forward_explorers_reader_view_holds_the_lessons_moves(monkeypatch):
+def test_the_forward_explorers_reader_view_holds_the_lessons_moves(monkeypatch, pictures):
     from course.widgets.forward import READER_VALUES, default_network, forward_explorer
 
     monkeypatch.setenv(STATIC_ENV, "1")
@@ -178,7 +199,10 @@ def test_the_forward_explorers_reader_view_holds_the_lessons_moves(monkeypatch):
     explorer.weight_sliders[(0, 0, 1)].value = 1.0  # the lesson's move before display
     axes = explorer.reader_axes()
     assert [a.name for a in axes] == list(READER_VALUES)
+    pictures[0] = 0
     view = explorer.reader()
+    states = int(np.prod([len(a.values) for a in axes]))
+    assert pictures[0] == states + 1, "one picture per state, and one back at the start"
     assert [c.value for c in view.children[1].children] == ["1", "0.5", "1", "1.5"]
     assert np.isclose(explorer.output[0], 0.2689414), "the displayed state is the live one"
 
@@ -194,14 +218,16 @@ def test_the_dashboards_reader_view_covers_what_lesson_10_teaches():
     assert np.prod([len(a.values) for a in axes]) <= MAX_STATES
 
 
-def test_the_playgrounds_reader_view_trains_each_state_and_leaves_it_trained(monkeypatch):
+def test_the_playgrounds_reader_view_trains_each_state_and_leaves_it_trained(monkeypatch, pictures):
     from course.widgets import playground
 
     monkeypatch.setenv(STATIC_ENV, "1")
     pg = playground(dataset="circles", hidden=(16,), activation="tanh", seed=0,
                     lock={"dataset": "circles"})  # fmt: skip
     before = (pg.test_accuracy, pg.epochs_trained)
+    pictures[0] = 0
     view = pg.reader()
+    assert pictures[0] == 8 + 1, "each state trained and drawn once, then the live one"
     assert "8 precomputed states" in view.children[0].value
     hidden, activation = view.children[1].children
     assert hidden.options == ("none", "2", "16", "16, 16") and hidden.value == "16"

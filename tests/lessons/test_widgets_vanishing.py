@@ -151,7 +151,7 @@ def test_a_redrawn_picture_is_the_one_a_fresh_dashboard_draws():
         {"residual": True, "depth": 20},
     ]
     for setup in setups:
-        with board._held():  # noqa: SLF001 (one redraw for the changes together)
+        with board.held():  # one redraw for the changes together
             for name, value in setup.items():
                 board.controls[name].value = value
         fresh = vanishing_dashboard(**board.values, n_samples=64, epochs=2)
