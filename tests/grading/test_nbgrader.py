@@ -1,7 +1,10 @@
 """The lessons are nbgrader source notebooks: generate_assignment and autograde score them.
 
-A course folder in a temporary directory holds one lesson as source/<assignment>/; a student
-who answers as the instructor did gets full marks, one who hands in the stubs gets zero.
+A course folder in a temporary directory holds the lessons as source/<assignment>/; a
+student who answers as the instructor did gets full marks, one who hands in the stubs gets
+zero. The fixture lesson's stub is autograded; a real lesson's is not run again here: its
+release is the learner edition cell for cell, whose every test cell fails unanswered
+(tests/lessons/test_notebooks.py runs it), and nbgrader scores a failing test cell zero.
 """
 
 from __future__ import annotations
@@ -17,7 +20,13 @@ import nbformat
 import pytest
 from homework_util import FIXTURE_POINTS, ready_exercise_lessons, unmarked, write_lesson
 
-from course.editions import is_solution_cell, is_test_cell, nbgrader_meta
+from course.editions import (
+    is_solution_cell,
+    is_test_cell,
+    learner_edition,
+    nbgrader_meta,
+    read_notebook,
+)
 from course.release import compute_checksum
 
 pytestmark = pytest.mark.kernel  # nbgrader autogrades the lessons in kernels
@@ -66,9 +75,10 @@ def _answer(
 
 
 def _autograde(
-    tmp_path: Path, sources: list[Path]
+    tmp_path: Path, sources: list[Path], students: tuple[str, ...] = ("right", "stub")
 ) -> tuple[Path, dict[str, dict[str, dict[str, float]]]]:
-    """Generate, submit (right and stub) and autograde ``sources`` as one assignment.
+    """Generate, submit (``students``: right, stub) and autograde ``sources`` as one
+    assignment.
 
     Returns the course folder and the scores: notebook stem -> student -> grade_id -> score.
     """
@@ -90,7 +100,9 @@ def _autograde(
     for source in sources:
         released = nbformat.read(course / "release" / ASSIGNMENT / source.name, as_version=4)
         instructor = nbformat.read(source, as_version=4)
-        for student, nb in (("right", _answer(released, instructor)), ("stub", released)):
+        handed_in = {"right": _answer(released, instructor), "stub": released}
+        for student in students:
+            nb = handed_in[student]
             folder = course / "submitted" / student / ASSIGNMENT
             folder.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, folder / source.name)
@@ -100,7 +112,7 @@ def _autograde(
     with Gradebook(f"sqlite:///{db}") as gradebook:
         for source in sources:
             scores[source.stem] = {}
-            for student in ("right", "stub"):
+            for student in students:
                 notebook = gradebook.find_submission_notebook(source.stem, ASSIGNMENT, student)
                 scores[source.stem][student] = {g.name: g.score for g in notebook.grades}
     return course, scores
@@ -119,21 +131,38 @@ def test_nbgrader_autogrades_the_fixture_lesson(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def every_lesson_autograded(tmp_path_factory) -> dict[str, dict[str, dict[str, float]]]:
-    """Every ready lesson as one nbgrader assignment, autograded once (right and stub)."""
+def every_lesson_autograded(tmp_path_factory) -> tuple[Path, dict[str, dict[str, float]]]:
+    """Every ready lesson as one nbgrader assignment, the instructor's answers autograded:
+    the course folder and, by notebook stem, the scores by grade_id."""
     root = Path(__file__).resolve().parents[2]
     sources = [root / notebook for notebook in ready_exercise_lessons()]
-    return _autograde(tmp_path_factory.mktemp("nbgrader"), sources)[1]
+    course, scores = _autograde(tmp_path_factory.mktemp("nbgrader"), sources, ("right",))
+    return course, {stem: by_student["right"] for stem, by_student in scores.items()}
 
 
 @pytest.mark.parametrize("notebook", ready_exercise_lessons())
 def test_nbgrader_autogrades_each_ready_lesson(every_lesson_autograded, notebook):
     source = Path(__file__).resolve().parents[2] / notebook
-    scores = every_lesson_autograded[source.stem]
     points = {
         nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
         for c in nbformat.read(source, as_version=4).cells
         if is_test_cell(c)
     }
-    assert scores["right"] == points
-    assert scores["stub"] == dict.fromkeys(points, 0.0)
+    assert every_lesson_autograded[1][source.stem] == points
+
+
+@pytest.mark.parametrize("notebook", ready_exercise_lessons())
+def test_nbgraders_release_of_each_lesson_is_its_learner_edition(every_lesson_autograded, notebook):
+    """So its stub scores zero: the learner edition's test cells all fail unanswered."""
+    source = Path(__file__).resolve().parents[2] / notebook
+    course = every_lesson_autograded[0]
+    released = nbformat.read(course / "release" / ASSIGNMENT / source.name, as_version=4)
+    learner = learner_edition(read_notebook(source))
+    assert [c.cell_type for c in released.cells] == [c.cell_type for c in learner.cells]
+    graded = 0
+    for ours, theirs in zip(learner.cells, released.cells, strict=True):
+        if is_solution_cell(ours) or is_test_cell(ours):
+            assert theirs.source == ours.source, nbgrader_meta(ours)["grade_id"]
+            assert nbgrader_meta(theirs)["grade_id"] == nbgrader_meta(ours)["grade_id"]
+            graded += is_test_cell(theirs)
+    assert graded == len([c for c in learner.cells if is_test_cell(c)]) >= 2
