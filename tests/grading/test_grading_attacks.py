@@ -492,7 +492,7 @@ def test_ctrl_c_leaves_no_scratch_and_no_sandbox(tmp_path, sandbox_available, mo
     )
     scratch = _short_scratch(monkeypatch)
 
-    graded = threading.Event()
+    graded, interrupted = threading.Event(), threading.Event()
 
     def interrupt_when_running() -> None:
         """Ctrl-C once the submission's process runs (however long that takes to come)."""
@@ -501,10 +501,13 @@ def test_ctrl_c_leaves_no_scratch_and_no_sandbox(tmp_path, sandbox_available, mo
                 marker in " ".join(p.info["cmdline"] or [])
                 for p in psutil.process_iter(["cmdline"])
             ):
+                interrupted.set()
                 os.kill(os.getpid(), signal.SIGINT)
                 return
             time.sleep(0.1)
 
+    # Ctrl-C raises KeyboardInterrupt, whatever handler an earlier test in this process left
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     threading.Thread(target=interrupt_when_running, daemon=True).start()
     try:
         results = grade(tmp_path / "subs", source, tmp_path / "g.csv", notebook_timeout=900,
@@ -512,9 +515,14 @@ def test_ctrl_c_leaves_no_scratch_and_no_sandbox(tmp_path, sandbox_available, mo
     except KeyboardInterrupt:
         pass
     else:
-        pytest.fail(f"graded before the submission ran: {[r.reasons for r in results]}")
+        seen = "was interrupted" if interrupted.is_set() else "never seen running"
+        pytest.fail(
+            f"graded, though the submission {seen} (SIGINT's handler was {previous!r}): "
+            f"{[r.reasons for r in results]}"
+        )
     finally:
         graded.set()
+        signal.signal(signal.SIGINT, previous)
     assert list(scratch.iterdir()) == []
     scratch.rmdir()
     survivors = [
