@@ -1,8 +1,9 @@
-"""The watchdog: what stops a sandbox over its memory, process or file limits.
+"""The watchdog: what stops a running sandbox over its memory, process or file limits.
 
-The grader measures the sandbox from outside (psutil on its processes, ``statvfs`` on its
-in-memory folders) and kills its PID 1, and so its whole PID namespace, through a pidfd.
-Nothing the kernel sends enters a verdict. See :class:`Watchdog`.
+The grader finds the sandbox's PID 1 (:func:`sandbox_init`), measures the sandbox from
+outside (psutil on its processes, ``statvfs`` on its in-memory folders) and kills that PID 1,
+and so its whole PID namespace, through a pidfd. Nothing the kernel sends enters a verdict.
+See :class:`Watchdog`; :mod:`course.grading.sandbox` builds the sandbox's command.
 """
 
 from __future__ import annotations
